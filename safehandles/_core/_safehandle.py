@@ -1,0 +1,411 @@
+"""SafeHandle: .NET's handle-ownership state machine, in Python.
+
+Why it exists
+-------------
+A handle is an index into a per-process table, and Windows reuses a freed
+slot at once. Code that closes a handle while another thread is still inside
+a native call with it, or that keeps using a closed wrapper, may act on an
+object someone else has since opened under the same value: the handle
+recycling attack. .NET's ``SafeHandle`` prevents it with a reference count
+held around every native call; this class mirrors it exactly
+(see ``SAFEHANDLE-SEMANTICS`` in the docs for the transitions).
+
+How the state is kept without a lock
+------------------------------------
+.NET keeps one 32-bit word (closed bit, disposed bit, count) and changes it
+with compare-and-swap. Python has no CAS, and a ``threading.Lock`` per wrapper
+is not an option: on Windows CPython 3.11 and 3.12 every lock is a kernel
+semaphore, so a lock per wrapper would double the handle count of the very
+processes this library keeps lean. The free-threaded build rules out relying
+on the GIL. What both builds do guarantee is that single ``list`` operations
+are atomic. So the state is two small lists:
+
+``_refs``
+    A stack of reference tokens. Its bottom is the ``_OWNER`` marker, which
+    stands for the owner's reference; each ``dangerous_add_ref`` pushes a
+    token, each release pops the top one. The release that pops ``_OWNER``
+    took the count to zero: it alone may release the native handle. Because
+    a pop only ever takes the top, ``_OWNER`` can be popped only when no
+    other token is above it, that is when the count is exactly one.
+
+    ``add_ref`` pushes first and then looks at the bottom: if ``_OWNER`` is
+    still there, the reference is held (nothing can pop ``_OWNER`` while our
+    token sits above it); if not, the handle is closed, and the token is
+    popped again before ``ObjectDisposedError`` is raised.
+
+    The *closed bit* of .NET is "``_OWNER`` is not at the bottom".
+    ``set_handle_as_invalid`` slides a ``_DEAD`` marker in under the stack and
+    then removes ``_OWNER`` (``list.remove`` is atomic and fails if it is
+    gone), so the count is unchanged but the last pop finds ``_DEAD`` and
+    releases nothing. ``detach`` removes ``_OWNER`` too, which also drops the
+    owner's reference.
+
+``_undisposed``
+    One token. ``close`` pops it: exactly one close drops the owner's
+    reference (the *disposed bit*), later ones return at once.
+
+Whoever removes ``_OWNER`` (the last release, ``set_handle_as_invalid`` or
+``detach``) decides the fate of the native handle, so it is released at most
+once, never while a reference is held, whatever the interleaving.
+"""
+
+from __future__ import annotations
+
+import abc
+import contextlib
+import sys
+import warnings
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Final, TypeVar
+
+from typing_extensions import TypeVarTuple, Unpack
+
+from . import _live
+from ._errors import ObjectDisposedError
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from typing_extensions import Self
+
+__all__ = [
+    "SafeHandle",
+    "SafeHandleMinusOneIsInvalid",
+    "SafeHandleZeroOrMinusOneIsInvalid",
+]
+
+
+class _Marker:
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+_OWNER: Final = _Marker("OWNER")
+_DEAD: Final = _Marker("DEAD")
+_REF: Final = None  # a plain reference token; None is the cheapest object to push
+
+_Args = TypeVarTuple("_Args")
+_R = TypeVar("_R")
+
+_POINTER_BITS: Final = sys.maxsize.bit_length() + 1
+_POINTER_SPAN: Final = 1 << _POINTER_BITS
+_POINTER_MIN: Final = -(sys.maxsize + 1)
+
+
+def _signed_pointer(value: object) -> int:
+    """Normalize a handle value to a signed pointer-sized int.
+
+    Values from elsewhere arrive signed (``_winapi``, ctypes ``HANDLE``) or
+    unsigned (pywin32, ``ctypes.c_void_p``); both spellings of the same bits
+    mean the same handle, so ``0xFFFF_FFFF_FFFF_FFFF`` becomes ``-1``.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"a handle value must be an int, not {type(value).__name__}")
+    if _POINTER_MIN <= value <= sys.maxsize:
+        return value
+    if sys.maxsize < value < _POINTER_SPAN:
+        return value - _POINTER_SPAN
+    raise ValueError(f"handle value {value:#x} does not fit in a pointer")
+
+
+class _Unraisable:
+    """Reports an exception through ``sys.unraisablehook`` by raising it from ``__del__``."""
+
+    __slots__ = ("exc",)
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+    def __del__(self) -> None:
+        raise self.exc
+
+
+def _report_unraisable(exc: BaseException, note: str) -> None:
+    if hasattr(exc, "add_note"):
+        exc.add_note(note)
+    _Unraisable(exc)  # dropped at once: its __del__ hands exc to sys.unraisablehook
+
+
+class SafeHandle(abc.ABC):
+    """An owned or borrowed OS handle with .NET ``SafeHandle`` semantics.
+
+    Subclasses implement :meth:`release_handle` and :attr:`is_invalid`; the
+    two usual conventions are :class:`SafeHandleZeroOrMinusOneIsInvalid` and
+    :class:`SafeHandleMinusOneIsInvalid`. A handle starts out holding
+    ``invalid_handle_value``; a creator stores the real value with
+    :meth:`set_handle` once the native call succeeded.
+
+    Use it as a context manager (``with``): the block's end closes it. A handle
+    the program drops without closing is closed by its finalizer (with a
+    ``ResourceWarning``), at garbage collection or at interpreter exit.
+    """
+
+    __slots__ = ("__weakref__", "_owns", "_refs", "_undisposed", "_value")
+
+    _value: int
+    _owns: bool
+    _refs: list[object]
+    _undisposed: list[None]
+
+    def __init__(self, invalid_handle_value: int, owns_handle: bool) -> None:
+        self._value = _signed_pointer(invalid_handle_value)
+        self._owns = bool(owns_handle)
+        self._refs = [_OWNER]
+        self._undisposed = [None]
+
+    # -- what a subclass provides ------------------------------------------------
+
+    @abc.abstractmethod
+    def release_handle(self) -> bool:
+        """Free the native handle; return False if the OS reported a failure.
+
+        Called exactly once, by whichever close or release drops the last
+        reference, and only for an owned handle that is not invalid.
+        """
+
+    @property
+    @abc.abstractmethod
+    def is_invalid(self) -> bool:
+        """Whether the stored value is this kind's "no handle" value."""
+
+    def _release_failure(self) -> OSError:
+        """The exception raised when :meth:`release_handle` returned False."""
+        return OSError(f"release_handle() failed for {self!r}")
+
+    # -- value and ownership -----------------------------------------------------
+
+    def set_handle(self, value: int) -> None:
+        """Store the native value (for creators). Signed or unsigned spellings are accepted."""
+        self._value = _signed_pointer(value)
+        if self._owns and not self.is_invalid:
+            _live.add(self)
+
+    def dangerous_get_handle(self) -> int:
+        """Return the raw value, even after close: it may be stale or recycled.
+
+        Prefer :meth:`borrow`, which keeps the handle open while you use it.
+        """
+        return self._value
+
+    @property
+    def owns_handle(self) -> bool:
+        """Whether this wrapper releases the handle when closed."""
+        return self._owns
+
+    @property
+    def is_closed(self) -> bool:
+        """True once the handle was released, detached or invalidated.
+
+        A ``close()`` while references are outstanding leaves this False
+        until the last reference is released.
+        """
+        refs = self._refs
+        return not refs or refs[0] is not _OWNER
+
+    # -- reference counting ------------------------------------------------------
+
+    def dangerous_add_ref(self) -> None:
+        """Take a reference that keeps the handle open; pair it with :meth:`dangerous_release`.
+
+        Raises :class:`ObjectDisposedError` if the handle is already closed.
+        """
+        refs = self._refs
+        refs.append(_REF)
+        try:
+            owner_below = refs[0] is _OWNER
+        except IndexError:  # only after unbalanced releases
+            owner_below = False
+        if not owner_below:
+            self._undo_add_ref()
+
+    def _undo_add_ref(self) -> None:
+        with contextlib.suppress(IndexError):
+            self._refs.pop()
+        raise ObjectDisposedError(f"{type(self).__name__} is closed")
+
+    def dangerous_release(self) -> None:
+        """Give back a reference taken with :meth:`dangerous_add_ref`.
+
+        The release that drops the last reference releases the native handle.
+        """
+        try:
+            token = self._refs.pop()
+        except IndexError:
+            raise ObjectDisposedError(f"{type(self).__name__} is closed") from None
+        if token is _OWNER:
+            self._release_native()
+
+    def _release_native(self) -> None:
+        """Run by the one caller that removed ``_OWNER`` with the count at zero."""
+        _live.discard(self)
+        if not self._owns or self.is_invalid:
+            return
+        if not self.release_handle():
+            raise self._release_failure()
+
+    def _call(self, function: Callable[[int, Unpack[_Args]], _R], /, *args: Unpack[_Args]) -> _R:
+        """Call ``function(value, *args)`` holding a reference for the duration of the call.
+
+        This is what every native call on a wrapped handle goes through: a
+        closed handle raises before the call, and a concurrent ``close()`` is
+        deferred until the call returns. These are the steps of
+        :meth:`dangerous_add_ref` and :meth:`dangerous_release`, inlined because
+        this is the hot path. A kind whose native call stays in user mode (so the
+        wrapper's cost is the whole cost) may inline them once more, verbatim.
+        """
+        refs = self._refs
+        refs.append(_REF)
+        try:
+            if refs[0] is not _OWNER:
+                raise ObjectDisposedError(f"{type(self).__name__} is closed")
+            return function(self._value, *args)
+        finally:
+            if refs.pop() is _OWNER:
+                self._release_native()
+
+    def borrow(self) -> _Borrowed:
+        """A context manager that holds a reference for its block and yields the raw value.
+
+        ``with handle.borrow() as value: ...`` is the safe way to pass the value
+        to code of your own: a ``close()`` from another thread waits until the
+        block ends.
+        """
+        return _Borrowed(self)
+
+    # -- closing -----------------------------------------------------------------
+
+    def close(self) -> None:
+        """Drop the owner's reference; the handle is released once no call holds it.
+
+        Idempotent. Raises ``OSError`` if the release itself failed (the handle
+        is closed all the same and never released twice).
+        """
+        try:
+            self._undisposed.pop()
+        except IndexError:
+            return
+        self.dangerous_release()
+
+    def set_handle_as_invalid(self) -> None:
+        """Mark the handle closed without ever releasing it.
+
+        For a value that the OS already freed (or another owner took over).
+        References still held may be released and ``close()`` still works.
+        """
+        refs = self._refs
+        refs.insert(0, _DEAD)
+        try:
+            refs.remove(_OWNER)
+        except ValueError:  # already released: nothing to suppress
+            refs.remove(_DEAD)
+        _live.discard(self)
+
+    def detach(self) -> int:
+        """Give up ownership and return the raw value.
+
+        The wrapper reads as closed and never releases the value: the caller
+        now owns it. References still held stay valid until released.
+        Raises :class:`ObjectDisposedError` if the handle is already closed.
+        """
+        try:
+            self._undisposed.pop()
+            self._refs.remove(_OWNER)
+        except (IndexError, ValueError):
+            raise ObjectDisposedError(f"{type(self).__name__} is closed") from None
+        _live.discard(self)
+        return self._value
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- finalization ------------------------------------------------------------
+
+    def _finalize(self, *, at_exit: bool = False) -> None:
+        """Close an owned handle the program forgot, warning about it."""
+        if not self._owns or not self._undisposed or self.is_closed or self.is_invalid:
+            return
+        where = "at interpreter exit" if at_exit else "by its finalizer"
+        try:
+            message = f"{self!r} was never closed; closed {where}"
+            warnings.warn(message, ResourceWarning, stacklevel=1, source=self)
+        except Exception as exc:  # warnings turned into errors, or a half torn-down interpreter
+            _report_unraisable(exc, f"while finalizing {self!r}")
+        try:
+            self.close()
+        except Exception as exc:
+            _report_unraisable(exc, f"while closing {self!r} {where}")
+
+    def __del__(self) -> None:
+        # A half-built object (its __init__ failed) has no state yet: nothing to close.
+        if getattr(self, "_undisposed", None):
+            self._finalize()
+
+    def _state(self) -> str:
+        if not self.is_closed:
+            return "open" if self._undisposed else "closing"
+        return "closed"
+
+    def __repr__(self) -> str:
+        ownership = "owned" if self._owns else "borrowed"
+        value = "invalid" if self.is_invalid else f"{self._value:#x}"
+        return f"<{type(self).__name__} handle={value} {ownership} {self._state()}>"
+
+
+class _Borrowed:
+    """The context manager returned by :meth:`SafeHandle.borrow`."""
+
+    __slots__ = ("_handle",)
+
+    def __init__(self, handle: SafeHandle) -> None:
+        self._handle = handle
+
+    def __enter__(self) -> int:
+        self._handle.dangerous_add_ref()
+        return self._handle._value
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._handle.dangerous_release()
+
+
+class SafeHandleZeroOrMinusOneIsInvalid(SafeHandle):
+    """A handle for which both 0 (NULL) and -1 (INVALID_HANDLE_VALUE) mean "none"."""
+
+    __slots__ = ()
+
+    def __init__(self, owns_handle: bool) -> None:
+        super().__init__(0, owns_handle)
+
+    @property
+    def is_invalid(self) -> bool:
+        return self._value in (0, -1)
+
+
+class SafeHandleMinusOneIsInvalid(SafeHandle):
+    """A handle for which only -1 (INVALID_HANDLE_VALUE) means "none"."""
+
+    __slots__ = ()
+
+    def __init__(self, owns_handle: bool) -> None:
+        super().__init__(-1, owns_handle)
+
+    @property
+    def is_invalid(self) -> bool:
+        return self._value == -1
