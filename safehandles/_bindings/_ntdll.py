@@ -1,0 +1,38 @@
+"""ntdll.dll: the native-API calls used for diagnostics, and their typed surface.
+
+These report an NTSTATUS; ``RtlNtStatusToDosError`` turns it into the Win32
+error code ``OSError`` expects.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from ._types import CData
+
+DECLARATIONS = """
+typedef int32_t NTSTATUS;
+
+typedef struct _UNICODE_STRING {
+    USHORT Length;          /* in bytes, without a terminating NUL */
+    USHORT MaximumLength;
+    WCHAR *Buffer;
+} UNICODE_STRING;
+
+NTSTATUS NtQueryObject(HANDLE Handle, int ObjectInformationClass, void *ObjectInformation,
+                       ULONG ObjectInformationLength, ULONG *ReturnLength);
+ULONG RtlNtStatusToDosError(NTSTATUS Status);
+"""
+
+
+class Ntdll(Protocol):
+    def NtQueryObject(
+        self,
+        Handle: int,
+        ObjectInformationClass: int,
+        ObjectInformation: CData,
+        ObjectInformationLength: int,
+        ReturnLength: CData,
+        /,
+    ) -> int: ...
+    def RtlNtStatusToDosError(self, Status: int, /) -> int: ...

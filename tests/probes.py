@@ -1,0 +1,59 @@
+"""Independent looks at the OS, for tests: is a handle value really open, and what is it?
+
+These go straight to the Win32 API through the raw cffi functions, never
+through a wrapper, so they show what the OS holds rather than what a wrapper
+believes.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Final
+
+from safehandles._bindings._errors import last_error
+from safehandles._bindings._native import ffi, kernel32, ntdll
+
+ERROR_INVALID_HANDLE: Final = 6
+_OBJECT_TYPE_INFORMATION: Final = 2
+
+
+def _under_wine() -> bool:
+    if sys.platform != "win32":
+        return False
+    try:
+        ffi.dlopen("ntdll.dll").wine_get_version  # noqa: B018 - only Wine's ntdll exports it
+    except AttributeError:
+        return False
+    return True
+
+
+#: True when this is Windows CPython running under Wine rather than on Windows.
+UNDER_WINE: Final = _under_wine()
+
+
+def is_open(value: int) -> bool:
+    """Whether *value* names an open handle in this process's handle table."""
+    flags = ffi.new("DWORD *")
+    if kernel32.GetHandleInformation(value, flags):
+        return True
+    error = last_error()
+    assert error == ERROR_INVALID_HANDLE, f"GetHandleInformation({value:#x}) failed with {error}"
+    return False
+
+
+def type_name(value: int) -> str:
+    """The object type of an open handle as the kernel names it ("Event", "Mutant", ...)."""
+    buffer = ffi.new("char[]", 1024)
+    status = ntdll.NtQueryObject(value, _OBJECT_TYPE_INFORMATION, buffer, len(buffer), ffi.NULL)
+    assert status == 0, f"NtQueryObject({value:#x}) returned {status:#x}"
+    name = ffi.cast("UNICODE_STRING *", buffer)
+    return ffi.unpack(name.Buffer, name.Length // 2)  # type: ignore[return-value]
+
+
+def process_heaps() -> set[int]:
+    """The heaps this process has (``GetProcessHeaps``)."""
+    count = kernel32.GetProcessHeaps(0, ffi.NULL)
+    heaps = ffi.new("HANDLE[]", count + 16)
+    got = kernel32.GetProcessHeaps(len(heaps), heaps)
+    assert 0 < got <= len(heaps)
+    return {int(heaps[i]) for i in range(got)}

@@ -1,0 +1,137 @@
+"""The binding layer: generated module, typed surface, error path, platform guard."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import sys
+import typing
+
+import pycparser
+import pytest
+from pycparser import c_ast
+
+import safehandles as sh
+from safehandles._bindings import _advapi32, _build, _kernel32, _ntdll, _types, _ws2_32
+from safehandles._bindings._errors import raise_status, winerror_exception
+from safehandles._bindings._native import advapi32, ffi, kernel32, ws2_32
+
+SURFACES = {
+    "kernel32": (_kernel32.DECLARATIONS, _kernel32.Kernel32),
+    "advapi32": (_advapi32.DECLARATIONS, _advapi32.Advapi32),
+    "ws2_32": (_ws2_32.DECLARATIONS, _ws2_32.Ws2_32),
+    "ntdll": (_ntdll.DECLARATIONS, _ntdll.Ntdll),
+}
+
+# pycparser knows only standard C; give it the integer types cffi knows natively.
+_PRELUDE = "".join(
+    f"typedef int {name};\n"
+    for name in ("int8_t", "uint8_t", "int16_t", "uint16_t", "int32_t", "uint32_t", "int64_t", "uint64_t")
+    + ("intptr_t", "uintptr_t", "size_t", "char16_t")
+)
+
+
+def _declared_functions(declarations: str) -> dict[str, c_ast.FuncDecl]:
+    source = re.sub(r"/\*.*?\*/", "", _PRELUDE + _types.DECLARATIONS + declarations, flags=re.S)
+    tree = pycparser.CParser().parse(source)
+    return {
+        node.name: node.type
+        for node in tree.ext
+        if isinstance(node, c_ast.Decl) and isinstance(node.type, c_ast.FuncDecl)
+    }
+
+
+def _param_count(function: c_ast.FuncDecl) -> int:
+    params = function.args.params if function.args else []
+    if len(params) == 1 and isinstance(params[0].type, c_ast.TypeDecl):
+        names = getattr(params[0].type.type, "names", [])
+        if names == ["void"]:
+            return 0
+    return len(params)
+
+
+def _returns_pointer(function: c_ast.FuncDecl) -> bool:
+    return isinstance(function.type, c_ast.PtrDecl)
+
+
+def test_generated_module_matches_the_declarations() -> None:
+    current = _build.GENERATED.read_text()
+    assert current == _build.generate(), (
+        "safehandles/_bindings/_ffi.py is stale: run python -m safehandles._bindings._build"
+    )
+
+
+@pytest.mark.parametrize("dll", sorted(SURFACES))
+def test_typed_surface_matches_the_declarations(dll: str) -> None:
+    declarations, protocol = SURFACES[dll]
+    declared = _declared_functions(declarations)
+    typed = {
+        name: member
+        for name, member in vars(protocol).items()
+        if inspect.isfunction(member) and not name.startswith("_")
+    }
+    assert sorted(typed) == sorted(declared), f"{dll}: Protocol and declarations list different functions"
+    for name, function in declared.items():
+        signature = inspect.signature(typed[name])
+        params = [p for p in signature.parameters.values() if p.name != "self"]
+        assert len(params) == _param_count(function), f"{dll}!{name}: parameter count differs"
+        assert all(p.kind is inspect.Parameter.POSITIONAL_ONLY for p in params), name
+        hints = typing.get_type_hints(typed[name], vars(sys.modules[protocol.__module__]))
+        returned = hints["return"]
+        if _returns_pointer(function):
+            assert returned is not int, f"{dll}!{name} returns a pointer, typed as int"
+
+
+def test_every_dll_has_declarations_in_the_one_ffi() -> None:
+    assert set(_build.DLL_DECLARATIONS) == {"kernel32.dll", "advapi32.dll", "ws2_32.dll", "ntdll.dll"}
+    # One FFI: a type declared in the common part is usable by every DLL's functions.
+    assert ffi.sizeof("HANDLE") == ffi.sizeof("void *")
+    assert ffi.sizeof("DWORD") == 4
+    assert ffi.sizeof("WCHAR") == 2
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="checks the behaviour off Windows")
+def test_off_windows_every_name_imports_and_creating_a_kind_says_it_needs_windows() -> None:
+    for name in sh.__all__:
+        assert hasattr(sh, name)
+    with pytest.raises(sh.UnsupportedPlatformError, match="CreateEventW needs Windows"):
+        sh.Event.create()
+    with pytest.raises(OSError, match="needs Windows"):
+        sh.Process.current()
+    assert issubclass(sh.UnsupportedPlatformError, OSError)
+
+
+@pytest.mark.windows
+def test_failed_call_raises_oserror_with_winerror_naming_the_function() -> None:
+    assert kernel32.SetEvent(0) == 0
+    error = winerror_exception("SetEvent")
+    assert error.winerror == 6
+    assert "SetEvent" in str(error)
+
+
+@pytest.mark.windows
+def test_winerror_maps_onto_the_oserror_subclasses() -> None:
+    assert isinstance(winerror_exception("X", 2), FileNotFoundError)
+    assert isinstance(winerror_exception("X", 5), PermissionError)
+
+
+@pytest.mark.windows
+def test_registry_calls_report_their_returned_status() -> None:
+    hkey_current_user = -0x7FFF_FFFF  # (HKEY)(LONG)0x80000001, sign-extended
+    result = ffi.new("HKEY *")
+    status = advapi32.RegOpenKeyExW(
+        hkey_current_user, "Software\\safehandles-no-such-key", 0, 0x20019, result
+    )
+    assert status == 2
+    with pytest.raises(FileNotFoundError, match="RegOpenKeyExW"):
+        raise_status("RegOpenKeyExW", status)
+
+
+@pytest.mark.windows
+def test_winsock_calls_report_wsagetlasterror() -> None:
+    from safehandles._bindings._errors import raise_wsaerror
+
+    assert ws2_32.closesocket(-1) == -1  # SOCKET_ERROR: INVALID_SOCKET is not a socket
+    with pytest.raises(OSError, match="closesocket") as caught:
+        raise_wsaerror("closesocket")
+    assert caught.value.winerror in {10038, 10093}  # WSAENOTSOCK, or WSANOTINITIALISED
