@@ -8,7 +8,7 @@ believes.
 from __future__ import annotations
 
 import sys
-from typing import Final
+from typing import Any, Final
 
 from safehandles._bindings._errors import last_error
 from safehandles._bindings._native import ffi, kernel32, ntdll
@@ -20,11 +20,9 @@ _OBJECT_TYPE_INFORMATION: Final = 2
 def _under_wine() -> bool:
     if sys.platform != "win32":
         return False
-    try:
-        ffi.dlopen("ntdll.dll").wine_get_version  # noqa: B018 - only Wine's ntdll exports it
-    except AttributeError:
-        return False
-    return True
+    import ctypes
+
+    return hasattr(ctypes.WinDLL("ntdll.dll"), "wine_get_version")  # only Wine's ntdll exports it
 
 
 #: True when this is Windows CPython running under Wine rather than on Windows.
@@ -46,8 +44,8 @@ def type_name(value: int) -> str:
     buffer = ffi.new("char[]", 1024)
     status = ntdll.NtQueryObject(value, _OBJECT_TYPE_INFORMATION, buffer, len(buffer), ffi.NULL)
     assert status == 0, f"NtQueryObject({value:#x}) returned {status:#x}"
-    name = ffi.cast("UNICODE_STRING *", buffer)
-    return ffi.unpack(name.Buffer, name.Length // 2)  # type: ignore[return-value]
+    name: Any = ffi.cast("UNICODE_STRING *", buffer)
+    return str(ffi.unpack(name.Buffer, name.Length // 2))
 
 
 def process_heaps() -> set[int]:
@@ -57,3 +55,11 @@ def process_heaps() -> set[int]:
     got = kernel32.GetProcessHeaps(len(heaps), heaps)
     assert 0 < got <= len(heaps)
     return {int(heaps[i]) for i in range(got)}
+
+
+def winerror(error: BaseException) -> int | None:
+    """The ``winerror`` of an ``OSError`` (None off Windows, where it has none)."""
+    assert isinstance(error, OSError)
+    if sys.platform == "win32":
+        return error.winerror
+    return None

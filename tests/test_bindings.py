@@ -13,8 +13,9 @@ from pycparser import c_ast
 
 import safehandles as sh
 from safehandles._bindings import _advapi32, _build, _kernel32, _ntdll, _types, _ws2_32
-from safehandles._bindings._errors import raise_status, winerror_exception
+from safehandles._bindings._errors import raise_status, raise_wsaerror, winerror_exception
 from safehandles._bindings._native import advapi32, ffi, kernel32, ws2_32
+from tests import probes
 
 SURFACES = {
     "kernel32": (_kernel32.DECLARATIONS, _kernel32.Kernel32),
@@ -26,8 +27,10 @@ SURFACES = {
 # pycparser knows only standard C; give it the integer types cffi knows natively.
 _PRELUDE = "".join(
     f"typedef int {name};\n"
-    for name in ("int8_t", "uint8_t", "int16_t", "uint16_t", "int32_t", "uint32_t", "int64_t", "uint64_t")
-    + ("intptr_t", "uintptr_t", "size_t", "char16_t")
+    for name in (
+        *("int8_t", "uint8_t", "int16_t", "uint16_t", "int32_t", "uint32_t", "int64_t", "uint64_t"),
+        *("intptr_t", "uintptr_t", "size_t", "char16_t"),
+    )
 )
 
 
@@ -105,7 +108,7 @@ def test_off_windows_every_name_imports_and_creating_a_kind_says_it_needs_window
 def test_failed_call_raises_oserror_with_winerror_naming_the_function() -> None:
     assert kernel32.SetEvent(0) == 0
     error = winerror_exception("SetEvent")
-    assert error.winerror == 6
+    assert probes.winerror(error) == 6
     assert "SetEvent" in str(error)
 
 
@@ -129,9 +132,7 @@ def test_registry_calls_report_their_returned_status() -> None:
 
 @pytest.mark.windows
 def test_winsock_calls_report_wsagetlasterror() -> None:
-    from safehandles._bindings._errors import raise_wsaerror
-
     assert ws2_32.closesocket(-1) == -1  # SOCKET_ERROR: INVALID_SOCKET is not a socket
     with pytest.raises(OSError, match="closesocket") as caught:
         raise_wsaerror("closesocket")
-    assert caught.value.winerror in {10038, 10093}  # WSAENOTSOCK, or WSANOTINITIALISED
+    assert probes.winerror(caught.value) in {10038, 10093}  # WSAENOTSOCK, or WSANOTINITIALISED

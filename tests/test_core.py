@@ -6,10 +6,12 @@ each call, so the tests can count releases and see when they happen.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
 import textwrap
 import threading
+import warnings
 from typing import Any
 
 import pytest
@@ -191,7 +193,7 @@ def test_failed_release_is_raised_by_the_last_dangerous_release() -> None:
     handle = Recorder(7, result=False)
     handle.dangerous_add_ref()
     handle.close()
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="release_handle"):
         handle.dangerous_release()
     assert handle.releases == [7]
 
@@ -314,8 +316,6 @@ def test_finalizer_is_silent_for_closed_unowned_and_invalid_handles() -> None:
     closed = Recorder(1)
     closed.close()
     handles = [closed, Recorder(2, owns_handle=False), Recorder(0)]
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         del handles, closed
@@ -460,27 +460,30 @@ def test_eight_threads_hammering_refs_while_another_closes(round_: int) -> None:
         handle.dangerous_add_ref()
 
 
+def _race_closes_against_detach(handle: Guarded) -> list[int]:
+    start = threading.Barrier(4)
+    detached: list[int] = []
+
+    def close() -> None:
+        start.wait()
+        handle.close()
+
+    def detach() -> None:
+        start.wait()
+        with contextlib.suppress(ObjectDisposedError):
+            detached.append(handle.detach())
+
+    threads = [threading.Thread(target=f) for f in (close, close, close, detach)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return detached
+
+
 def test_concurrent_closes_and_detach_release_at_most_once() -> None:
     for _ in range(200):
         handle = Guarded()
-        start = threading.Barrier(4)
-        detached: list[int] = []
-
-        def close() -> None:
-            start.wait()
-            handle.close()
-
-        def detach() -> None:
-            start.wait()
-            try:
-                detached.append(handle.detach())
-            except ObjectDisposedError:
-                pass
-
-        threads = [threading.Thread(target=f) for f in (close, close, close, detach)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        detached = _race_closes_against_detach(handle)
         assert handle.releases + len(detached) == 1
         assert handle.is_closed

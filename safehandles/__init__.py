@@ -1,0 +1,91 @@
+"""safehandles: SafeHandle-style ownership of Windows kernel handles.
+
+Each kind of Windows object has a typed class that pairs its creator
+functions with the right destroyer, holds a reference around every native
+call (so a handle is never closed, or recycled, under a call that uses it),
+and closes itself at the end of a ``with`` block, when it is collected, or at
+interpreter exit::
+
+    import safehandles as sh
+
+    with sh.Event.create(manual_reset=True) as ready, sh.Mutex.create(name=r"Local\\job-42") as lock:
+        if not lock.created_new:
+            print("another instance runs")
+        ready.set()
+        assert ready.wait(timeout=1.5)
+
+Exceptions::
+
+    ValueError
+     └── ObjectDisposedError        a closed (or detached) handle was used
+    OSError                         a native call failed: .winerror says why
+     └── UnsupportedPlatformError   a Windows kind was used on another OS
+    RuntimeError
+     └── AbandonedMutexError        a wait acquired a mutex whose owner died
+
+The package imports on every OS with the same types, so a mypy run gives the
+same answer on Linux and Windows; creating a Windows object elsewhere raises
+``UnsupportedPlatformError``.
+"""
+
+from __future__ import annotations
+
+from ._bindings._constants import (
+    EventAccess,
+    HeapOption,
+    MutexAccess,
+    ProcessAccess,
+    SemaphoreAccess,
+    StandardAccess,
+    ThreadAccess,
+    TimerAccess,
+)
+from ._core._errors import AbandonedMutexError, ObjectDisposedError, UnsupportedPlatformError
+from ._core._safehandle import (
+    SafeHandle,
+    SafeHandleMinusOneIsInvalid,
+    SafeHandleZeroOrMinusOneIsInvalid,
+)
+from ._kinds._base import KernelHandle, WaitableHandle, Win32Handle
+from ._kinds._event import Event
+from ._kinds._guard import Acquired
+from ._kinds._heap import Heap
+from ._kinds._mutex import Mutex
+from ._kinds._process import Process
+from ._kinds._semaphore import Semaphore
+from ._kinds._thread import Thread
+from ._kinds._timer import WaitableTimer
+from ._kinds._wait import wait_all, wait_any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AbandonedMutexError",
+    "Acquired",
+    "Event",
+    "EventAccess",
+    "Heap",
+    "HeapOption",
+    "KernelHandle",
+    "Mutex",
+    "MutexAccess",
+    "ObjectDisposedError",
+    "Process",
+    "ProcessAccess",
+    "SafeHandle",
+    "SafeHandleMinusOneIsInvalid",
+    "SafeHandleZeroOrMinusOneIsInvalid",
+    "Semaphore",
+    "SemaphoreAccess",
+    "StandardAccess",
+    "Thread",
+    "ThreadAccess",
+    "TimerAccess",
+    "UnsupportedPlatformError",
+    "WaitableHandle",
+    "WaitableTimer",
+    "Win32Handle",
+    "__version__",
+    "wait_all",
+    "wait_any",
+]

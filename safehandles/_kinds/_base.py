@@ -1,0 +1,174 @@
+"""The Win32 layers between the portable core and the kinds.
+
+``Win32Handle``
+    Any handle released by a Win32 destroyer. It binds that destroyer at class
+    creation (so it still works while the interpreter shuts down), keeps the
+    thread's last error intact across a release that happens at the end of
+    another call, and turns a failed release into ``OSError`` with ``winerror``.
+``KernelHandle``
+    An entry in the process handle table, closed by ``CloseHandle``: it can be
+    inherited and protected from closing.
+``WaitableHandle``
+    A kernel object the wait functions accept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar, Final
+
+from typing_extensions import Self
+
+from .._bindings._constants import NULL, HandleFlag, WaitResult
+from .._bindings._errors import check_bool, last_error, raise_winerror, winerror_exception
+from .._bindings._native import ffi, kernel32
+from .._bindings._types import CData
+from .._core._safehandle import SafeHandleZeroOrMinusOneIsInvalid
+from ._arguments import milliseconds
+
+__all__ = ["KernelHandle", "WaitableHandle", "Win32Handle", "security_attributes"]
+
+_INHERITABLE: Final = ffi.new(
+    "SECURITY_ATTRIBUTES *",
+    {"nLength": ffi.sizeof("SECURITY_ATTRIBUTES"), "bInheritHandle": 1},
+)
+
+
+def security_attributes(inheritable: bool) -> CData:
+    """What a creator's ``SECURITY_ATTRIBUTES *`` gets: NULL (not inheritable) unless asked."""
+    return _INHERITABLE if inheritable else ffi.NULL
+
+
+def _destroy_keeping_last_error(
+    destroy: Callable[[int], int],
+    value: int,
+    _get_last_error: Callable[[], int] = kernel32.GetLastError,
+    _set_last_error: Callable[[int], None] = kernel32.SetLastError,
+) -> bool:
+    """Run a destroyer without losing the last error of the call before it.
+
+    A release can run at the end of someone else's call (the last reference
+    was dropped there), which then still has to read its own error code. The
+    functions are bound as defaults so that this works during interpreter teardown.
+    """
+    saved = _get_last_error()
+    if not destroy(value):
+        return False
+    _set_last_error(saved)
+    return True
+
+
+class Win32Handle(SafeHandleZeroOrMinusOneIsInvalid):
+    """A handle released by a Win32 destroyer function.
+
+    Construct one empty (``Kind()``) and let a creator fill it, or adopt a
+    value obtained elsewhere with :meth:`from_raw`.
+    """
+
+    __slots__ = ()
+
+    #: The destroyer's name, for error messages.
+    _destroyer_name: ClassVar[str] = "CloseHandle"
+
+    @staticmethod
+    def _destroy(value: int, /, _close_handle: Callable[[int], int] = kernel32.CloseHandle) -> int:
+        """The destroyer, bound as a default so that it survives interpreter teardown."""
+        return _close_handle(value)
+
+    def __init__(self, *, owns_handle: bool = True) -> None:
+        super().__init__(owns_handle)
+
+    @classmethod
+    def from_raw(cls, value: int, *, owns_handle: bool) -> Self:
+        """Wrap a handle value obtained elsewhere (``_winapi``, ``subprocess``, pywin32, ctypes).
+
+        Say whether this wrapper takes ownership: wrapping the same value as
+        owned twice would close it twice. Unsigned spellings (pywin32's) are
+        accepted.
+        """
+        self = cls(owns_handle=owns_handle)
+        self.set_handle(value)
+        return self
+
+    @classmethod
+    def _adopt(
+        cls,
+        creator: str,
+        call: Callable[[], int],
+        *,
+        fails_with: int = NULL,
+        filename: str | None = None,
+    ) -> tuple[Self, int]:
+        """Run a creator and adopt the handle it returns; also return the last error it left.
+
+        The wrapper exists before the call, so the value is stored the moment
+        the call returns. The creator's own failure value (NULL for most,
+        INVALID_HANDLE_VALUE for ``CreateFileW``) is checked here, at the call,
+        never later through the wrapper's idea of "invalid".
+        """
+        self = cls()
+        value = call()
+        error = last_error()
+        self.set_handle(value)
+        if value == fails_with:
+            raise_winerror(creator, error, filename)
+        return self, error
+
+    def release_handle(self) -> bool:
+        return _destroy_keeping_last_error(self._destroy, self._value)
+
+    def _release_failure(self) -> OSError:
+        return winerror_exception(self._destroyer_name)
+
+
+class KernelHandle(Win32Handle):
+    """A kernel object handle: an entry in the process handle table, closed by ``CloseHandle``."""
+
+    __slots__ = ()
+
+    def _flags(self) -> int:
+        flags = ffi.new("DWORD *")
+        check_bool(self._call(kernel32.GetHandleInformation, flags), "GetHandleInformation")
+        return int(flags[0])
+
+    def _set_flag(self, flag: HandleFlag, on: bool) -> None:
+        result = self._call(kernel32.SetHandleInformation, flag, flag if on else 0)
+        check_bool(result, "SetHandleInformation")
+
+    @property
+    def inheritable(self) -> bool:
+        """Whether child processes created with handle inheritance receive this handle."""
+        return bool(self._flags() & HandleFlag.INHERIT)
+
+    @inheritable.setter
+    def inheritable(self, on: bool) -> None:
+        self._set_flag(HandleFlag.INHERIT, on)
+
+    @property
+    def protect_from_close(self) -> bool:
+        """Whether ``CloseHandle`` refuses to close this handle."""
+        return bool(self._flags() & HandleFlag.PROTECT_FROM_CLOSE)
+
+    @protect_from_close.setter
+    def protect_from_close(self, on: bool) -> None:
+        self._set_flag(HandleFlag.PROTECT_FROM_CLOSE, on)
+
+
+class WaitableHandle(KernelHandle):
+    """A kernel object that can be waited on."""
+
+    __slots__ = ()
+
+    def _wait(self, timeout: float | None) -> int:
+        """Wait, holding a reference throughout: a concurrent close waits for the wait."""
+        result = self._call(kernel32.WaitForSingleObject, milliseconds(timeout))
+        if result == WaitResult.FAILED:
+            raise_winerror("WaitForSingleObject")
+        return result
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until the object is signalled: True if it was, False on timeout.
+
+        *timeout* is in seconds; None waits forever.
+        """
+        return self._wait(timeout) != WaitResult.TIMEOUT

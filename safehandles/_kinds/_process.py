@@ -1,0 +1,83 @@
+"""Process handles: OpenProcess or the current-process pseudo-handle.
+
+``GetCurrentProcess()`` returns -1, the value the usual zero-or-minus-one
+convention reads as invalid. A process handle therefore treats only NULL as
+"no handle" (as WIL and Rust do), so the pseudo-handle is a valid, borrowed
+handle that is never closed.
+"""
+
+from __future__ import annotations
+
+from typing_extensions import Self
+
+from .._bindings._constants import STILL_ACTIVE, ProcessAccess, WaitResult
+from .._bindings._errors import check_bool, raise_winerror
+from .._bindings._native import ffi, kernel32
+from ._arguments import access_mask, positive_int
+from ._base import WaitableHandle
+
+__all__ = ["Process"]
+
+_DWORD_MAX = 0xFFFF_FFFF
+
+
+class Process(WaitableHandle):
+    """A handle to a process."""
+
+    __slots__ = ()
+
+    @property
+    def is_invalid(self) -> bool:
+        return self._value == 0
+
+    @classmethod
+    def current(cls) -> Self:
+        """The calling process, through its pseudo-handle (-1): borrowed, never closed."""
+        return cls.from_raw(kernel32.GetCurrentProcess(), owns_handle=False)
+
+    @classmethod
+    def open(
+        cls,
+        pid: int,
+        *,
+        access: int = ProcessAccess.SYNCHRONIZE | ProcessAccess.QUERY_LIMITED_INFORMATION,
+        inheritable: bool = False,
+    ) -> Self:
+        """Open a process by id.
+
+        The default rights serve ``pid``, ``wait``, ``exit_code`` and
+        ``handle_count``; add ``ProcessAccess.TERMINATE`` to :meth:`terminate`.
+        """
+        pid = positive_int(pid, "pid", minimum=0, maximum=_DWORD_MAX)
+        mask = access_mask(access, ProcessAccess)
+        call = lambda: kernel32.OpenProcess(mask, bool(inheritable), pid)  # noqa: E731
+        return cls._adopt("OpenProcess", call, filename=str(pid))[0]
+
+    @property
+    def pid(self) -> int:
+        """The process id."""
+        pid = self._call(kernel32.GetProcessId)
+        if pid == 0:
+            raise_winerror("GetProcessId")
+        return pid
+
+    @property
+    def exit_code(self) -> int | None:
+        """The exit code, or None while the process runs."""
+        code = ffi.new("DWORD *")
+        check_bool(self._call(kernel32.GetExitCodeProcess, code), "GetExitCodeProcess")
+        # STILL_ACTIVE is also a legal exit code: only a wait tells them apart.
+        if code[0] == STILL_ACTIVE and self._wait(0) == WaitResult.TIMEOUT:
+            return None
+        return int(code[0])
+
+    def terminate(self, exit_code: int = 1) -> None:
+        """End the process with *exit_code* (needs ``ProcessAccess.TERMINATE``)."""
+        code = positive_int(exit_code, "exit_code", minimum=0, maximum=_DWORD_MAX)
+        check_bool(self._call(kernel32.TerminateProcess, code), "TerminateProcess")
+
+    def handle_count(self) -> int:
+        """How many handles the process has open (``GetProcessHandleCount``)."""
+        count = ffi.new("DWORD *")
+        check_bool(self._call(kernel32.GetProcessHandleCount, count), "GetProcessHandleCount")
+        return int(count[0])

@@ -1,0 +1,102 @@
+"""Private heaps against the real OS: HeapCreate / HeapDestroy, and the borrowed process heap."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+import safehandles as sh
+from tests import probes
+
+pytestmark = pytest.mark.windows
+
+
+def test_heap_exists_until_closed_then_is_destroyed() -> None:
+    heap = sh.Heap.create()
+    value = heap.dangerous_get_handle()
+    assert value in probes.process_heaps()
+    block = heap.alloc(100)
+    assert heap.size(block) == 100
+    heap.free(block)
+    heap.close()
+    assert value not in probes.process_heaps()
+
+
+def test_dropped_heap_is_destroyed_by_its_finalizer() -> None:
+    heap = sh.Heap.create()
+    value = heap.dangerous_get_handle()
+    heap.alloc(16)
+    with pytest.warns(ResourceWarning):
+        del heap
+        gc.collect()
+    assert value not in probes.process_heaps()
+
+
+def test_process_heap_is_borrowed_and_survives_close() -> None:
+    heap = sh.Heap.process_heap()
+    value = heap.dangerous_get_handle()
+    assert not heap.owns_handle
+    block = heap.alloc(8)
+    heap.free(block)
+    heap.close()
+    assert value in probes.process_heaps()
+
+
+def test_memory_is_usable() -> None:
+    from safehandles._bindings._native import ffi
+
+    with sh.Heap.create() as heap:
+        block = heap.alloc(4)
+        pointer = ffi.cast("uint8_t *", block)
+        pointer[0:4] = b"\x01\x02\x03\x04"
+        assert bytes(ffi.buffer(pointer, 4)) == b"\x01\x02\x03\x04"
+        heap.free(block)
+
+
+def test_free_refuses_addresses_it_did_not_hand_out() -> None:
+    with sh.Heap.create() as heap, sh.Heap.create() as other:
+        block = heap.alloc(8)
+        with pytest.raises(ValueError, match="not a live block"):
+            other.free(block)
+        heap.free(block)
+        with pytest.raises(ValueError, match="not a live block"):
+            heap.free(block)  # a double free never reaches HeapFree
+        with pytest.raises(ValueError, match="not a live block"):
+            heap.size(block)
+        with pytest.raises(ValueError, match="not a live block"):
+            heap.free("0x10")  # type: ignore[arg-type]
+
+
+def test_bounded_heap_runs_out_with_memory_error() -> None:
+    with sh.Heap.create(maximum_size=64 * 1024) as heap, pytest.raises(MemoryError, match="HeapAlloc"):
+        heap.alloc(1024 * 1024)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"initial_size": -1}, ValueError),
+        ({"maximum_size": -1}, ValueError),
+        ({"initial_size": 4096, "maximum_size": 1024}, ValueError),
+        ({"initial_size": 1.5}, TypeError),
+    ],
+)
+def test_create_with_bad_sizes(kwargs: dict[str, object], error: type[Exception]) -> None:
+    with pytest.raises(error):
+        sh.Heap.create(**kwargs)  # type: ignore[arg-type]
+
+
+def test_alloc_with_a_negative_size_is_a_value_error() -> None:
+    with sh.Heap.create() as heap, pytest.raises(ValueError, match="size"):
+        heap.alloc(-1)
+
+
+def test_closed_heap_raises_object_disposed() -> None:
+    heap = sh.Heap.create()
+    block = heap.alloc(8)
+    heap.close()
+    with pytest.raises(sh.ObjectDisposedError):
+        heap.alloc(8)
+    with pytest.raises(sh.ObjectDisposedError):
+        heap.free(block)
