@@ -27,6 +27,10 @@ _SIZE_MAX = (1 << 63) - 1
 _SIZE_T_ERROR = (1 << 64) - 1  # HeapSize's failure value, (SIZE_T)-1
 
 
+def _describe(address: object) -> str:
+    return f"{address:#x}" if isinstance(address, int) else repr(address)
+
+
 class Heap(Win32Handle):
     """A Windows heap: blocks of memory handed out as addresses (ints)."""
 
@@ -82,7 +86,7 @@ class Heap(Win32Handle):
         try:
             self._blocks.remove(address)
         except (KeyError, TypeError):
-            raise ValueError(f"{address!r} is not a live block of {self!r}") from None
+            raise ValueError(f"{_describe(address)} is not a live block of {self!r}") from None
         refs = self._refs
         refs.append(_REF)
         try:
@@ -99,7 +103,7 @@ class Heap(Win32Handle):
     def size(self, address: int) -> int:
         """The size in bytes of a block this wrapper allocated."""
         if address not in self._blocks:
-            raise ValueError(f"{address!r} is not a live block of {self!r}")
+            raise ValueError(f"{_describe(address)} is not a live block of {self!r}")
         size = self._call(kernel32.HeapSize, 0, address)
         if size == _SIZE_T_ERROR:
             raise_winerror("HeapSize")

@@ -1,0 +1,130 @@
+"""A short tour of the kinds: what the library's main job looks like in practice.
+
+Each step does something real and prints what the OS did, so the tour doubles
+as a smoke test of an installation (on Linux it runs under Wine).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+import threading
+import time
+import uuid
+import warnings
+from collections.abc import Callable
+from typing import TextIO
+
+import safehandles as sh
+from safehandles._bindings._native import IS_WINDOWS
+
+Say = Callable[[str], None]
+
+
+def run_tour(out: TextIO) -> int:
+    """Print the tour to *out*; return 0, or 1 where Windows is unavailable."""
+
+    def say(text: str) -> None:
+        print(text, file=out, flush=True)
+
+    if not IS_WINDOWS:
+        say(f"safehandles wraps Windows handles; this is {sys.platform}.")
+        say("On Linux, run the tour under Wine: python3 tools/dev.py tour")
+        return 1
+    say(f"safehandles {sh.__version__} on Python {sys.version.split()[0]}, pid {os.getpid()}")
+    for number, step in enumerate(STEPS, 1):
+        say(f"\n{number}. {(step.__doc__ or '').strip()}")
+        step(say)
+    say("\nDone: every handle the tour opened is closed.")
+    return 0
+
+
+def _event_and_named_mutex(say: Say) -> None:
+    """Event and named Mutex in one with-statement"""
+    name = f"Local\\safehandles-tour-{uuid.uuid4().hex[:8]}"
+    with sh.Event.create(manual_reset=True) as ready, sh.Mutex.create(name=name) as lock:
+        say(f"   created {ready!r} and {lock!r} (created_new={lock.created_new})")
+        with sh.Mutex.create(name=name) as again:
+            say(f"   a second create of {name!r}: created_new={again.created_new}, handle kept")
+        ready.set()
+        say(f"   set the event; wait(timeout=1.5) -> {ready.wait(timeout=1.5)}")
+        with lock.acquire(timeout=1):
+            say("   acquired the mutex through a guard that releases it on exit")
+    say(f"   after the block: {ready!r}, {lock!r}")
+
+
+def _semaphore_and_timer(say: Say) -> None:
+    """Semaphore and waitable timer, waited on together"""
+    with sh.Semaphore.create(0, 2) as slots, sh.WaitableTimer.create() as timer:
+        timer.set(0.05)
+        say(f"   wait_any([semaphore, timer]) -> index {sh.wait_any([slots, timer], timeout=2)} (the timer)")
+        say(f"   semaphore.release(2) -> previous count {slots.release(2)}")
+        say(f"   wait_all([semaphore]) -> {sh.wait_all([slots], timeout=0)}")
+
+
+def _process_and_thread(say: Say) -> None:
+    """This process and thread, through borrowed pseudo-handles"""
+    me, thread = sh.Process.current(), sh.Thread.current()
+    say(f"   {me!r}: pid {me.pid}, exit_code {me.exit_code}")
+    say(f"   {thread!r}: tid {thread.tid}")
+
+
+def _private_heap(say: Say) -> None:
+    """A private heap, destroyed by HeapDestroy on close"""
+    with sh.Heap.create() as heap:
+        block = heap.alloc(64)
+        say(f"   alloc(64) -> {block:#x}, size {heap.size(block)}")
+        heap.free(block)
+        try:
+            heap.free(block)
+        except ValueError as exc:
+            say(f"   a second free is refused before it reaches the OS: {exc}")
+
+
+def _recycled_value(say: Say) -> None:
+    """A closed wrapper never reaches the object that reuses its value"""
+    stale = sh.Event.create()
+    value = stale.dangerous_get_handle()
+    stale.close()
+    with sh.Event.create() as newcomer:
+        reused = "the same value" if newcomer.dangerous_get_handle() == value else "another value"
+        say(f"   closed {value:#x}; the next event got {reused}")
+        try:
+            stale.set()
+        except sh.ObjectDisposedError as exc:
+            say(f"   stale.set() -> ObjectDisposedError({exc}); the newcomer was not touched")
+
+
+def _deferred_close(say: Say) -> None:
+    """A close while another thread waits is deferred until the wait returns"""
+    event = sh.Event.create()
+    waiter = threading.Thread(target=event.wait)
+    waiter.start()
+    time.sleep(0.2)  # let the wait reach the kernel, holding its reference
+    event.close()
+    say(f"   close() with a wait in flight: is_closed={event.is_closed}")
+    event.set()
+    waiter.join()
+    say(f"   the wait returned, the last reference went: is_closed={event.is_closed}")
+
+
+def _finalizer(say: Say) -> None:
+    """A handle dropped without closing is closed by its finalizer"""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sh.Event.create()
+        gc.collect()
+    for warning in caught:
+        say(f"   {warning.category.__name__}: {warning.message}")
+
+
+STEPS: tuple[Callable[[Say], None], ...] = (
+    _event_and_named_mutex,
+    _semaphore_and_timer,
+    _process_and_thread,
+    _private_heap,
+    _recycled_value,
+    _deferred_close,
+    _finalizer,
+)

@@ -1,0 +1,38 @@
+"""The command line: ``python -m safehandles``."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import pytest
+
+from safehandles._cli import main
+from tests.children import run_python
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="checks the behaviour off Windows")
+def test_tour_off_windows_explains_and_fails() -> None:
+    out = io.StringIO()
+    from safehandles._cli._tour import run_tour
+
+    assert run_tour(out) == 1
+    assert "under Wine" in out.getvalue()
+
+
+@pytest.mark.windows
+def test_tour_runs_every_step_and_closes_everything() -> None:
+    result = run_python("import runpy; runpy.run_module('safehandles', run_name='__main__')")
+    assert result.returncode == 0, result.stderr
+    assert "7. A handle dropped without closing is closed by its finalizer" in result.stdout
+    assert "ResourceWarning" in result.stdout
+    assert "stale.set() -> ObjectDisposedError" in result.stdout
+    assert "is_closed=False" in result.stdout
+    assert result.stdout.rstrip().endswith("every handle the tour opened is closed.")
+
+
+def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["no-such-command"])
+    assert caught.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
