@@ -1,0 +1,58 @@
+"""User code as mypy sees it: checked by ``mypy --strict`` for win32 and linux, never run.
+
+``assert_type`` pins what the public API returns; each ``type: ignore[code]``
+is a mistake mypy must catch (mypy --strict reports an ignore that is not needed).
+"""
+
+from __future__ import annotations
+
+from typing_extensions import assert_type
+
+import safehandles as sh
+
+
+def readme_example() -> None:
+    with sh.Event.create(manual_reset=True) as ready, sh.Mutex.create(name=r"Local\job-42") as lock:
+        assert_type(ready, sh.Event)
+        assert_type(lock, sh.Mutex)
+        assert_type(lock.created_new, bool)
+        ready.set()
+        assert_type(ready.wait(timeout=1.5), bool)
+
+
+def kinds() -> None:
+    assert_type(sh.Semaphore.create(0, 2).release(), int)
+    assert_type(sh.Mutex.open("x").acquire(timeout=1), sh.Acquired)
+    assert_type(sh.Process.current().exit_code, "int | None")
+    assert_type(sh.Process.open(4, access=sh.ProcessAccess.TERMINATE).pid, int)
+    assert_type(sh.Thread.current().tid, int)
+    assert_type(sh.Heap.create().alloc(16), int)
+    assert_type(sh.wait_any([sh.Event.create(), sh.WaitableTimer.create()]), "int | None")
+    assert_type(sh.wait_all([sh.Semaphore.create(0, 1)], timeout=None), bool)
+    assert_type(sh.Event.from_raw(0x1A4, owns_handle=False), sh.Event)
+    assert_type(sh.Event.create().detach(), int)
+
+
+def core() -> None:
+    class Mine(sh.SafeHandleZeroOrMinusOneIsInvalid):
+        def release_handle(self) -> bool:
+            return True
+
+    handle = Mine(owns_handle=True)
+    with handle.borrow() as value:
+        assert_type(value, int)
+    assert_type(handle.is_closed, bool)
+    try:
+        handle.dangerous_add_ref()
+    except sh.ObjectDisposedError as exc:
+        assert_type(exc, sh.ObjectDisposedError)
+
+
+def mistakes_mypy_catches() -> None:
+    sh.Event.create(True)  # type: ignore[call-arg]
+    sh.Event.create(timeout=1)  # type: ignore[call-arg]
+    sh.Event.create().wait("1s")  # type: ignore[arg-type]
+    sh.Semaphore.create("0", 1)  # type: ignore[arg-type]
+    sh.Event.from_raw(4)  # type: ignore[call-arg]
+    sh.wait_any([4])  # type: ignore[list-item]
+    sh.SafeHandle(0, True)  # type: ignore[abstract]
