@@ -8,7 +8,7 @@ a native call with it, or that keeps using a closed wrapper, may act on an
 object someone else has since opened under the same value: the handle
 recycling attack. .NET's ``SafeHandle`` prevents it with a reference count
 held around every native call; this class mirrors it exactly
-(see ``SAFEHANDLE-SEMANTICS`` in the docs for the transitions).
+(``docs/safehandle-semantics.md`` lists the transitions).
 
 How the state is kept without a lock
 ------------------------------------
