@@ -7,6 +7,7 @@ believes.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any, Final
 
@@ -63,3 +64,27 @@ def winerror(error: BaseException) -> int | None:
     if sys.platform == "win32":
         return error.winerror
     return None
+
+
+_SYSTEM_EXTENDED_HANDLE_INFORMATION: Final = 64
+_STATUS_INFO_LENGTH_MISMATCH: Final = -0x3FFF_FFFC  # 0xC0000004 as a signed NTSTATUS
+
+
+def open_handles(pid: int | None = None) -> set[int]:
+    """The handle values a process (this one by default) has open, from the kernel's handle table."""
+    pid = os.getpid() if pid is None else pid
+    size = 1 << 16
+    while True:
+        buffer = ffi.new("char[]", size)
+        needed = ffi.new("ULONG *")
+        status = ntdll.NtQuerySystemInformation(_SYSTEM_EXTENDED_HANDLE_INFORMATION, buffer, size, needed)
+        if status != _STATUS_INFO_LENGTH_MISMATCH:
+            break
+        size = max(size * 2, int(needed[0]) + 4096)
+    assert status == 0, f"NtQuerySystemInformation returned {status:#x}"
+    table: Any = ffi.cast("SYSTEM_HANDLE_INFORMATION_EX *", buffer)
+    return {
+        int(table.Handles[i].HandleValue)
+        for i in range(table.NumberOfHandles)
+        if table.Handles[i].UniqueProcessId == pid
+    }

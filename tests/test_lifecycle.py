@@ -138,3 +138,29 @@ def test_handles_alive_at_interpreter_exit_are_closed_by_the_exit_sweep() -> Non
     assert "open before exit: True" in result.stdout
     assert "still open at exit: []" in result.stdout, result.stdout + result.stderr
     assert result.stderr.count("closed at interpreter exit") == 2
+
+
+class _Trivial(sh.SafeHandleZeroOrMinusOneIsInvalid):
+    def __init__(self) -> None:
+        super().__init__(True)
+        self.set_handle(4)
+
+    def release_handle(self) -> bool:
+        return True
+
+
+def test_wrappers_cost_no_kernel_object_of_their_own() -> None:
+    # On Windows CPython 3.11 and 3.12 each threading.Lock is a kernel semaphore:
+    # a lock per wrapper would show up here as one more handle per wrapper.
+    gc.collect()
+    before = probes.open_handles()
+    wrappers = [_Trivial() for _ in range(100)]
+    for wrapper in wrappers:
+        with wrapper.borrow():
+            wrapper.dangerous_add_ref()
+            wrapper.dangerous_release()
+    assert probes.open_handles() - before == set()
+    events = [sh.Event.create() for _ in range(100)]
+    assert probes.open_handles() - before == {e.dangerous_get_handle() for e in events}
+    for handle in [*wrappers, *events]:
+        handle.close()

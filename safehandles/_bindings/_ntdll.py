@@ -19,6 +19,26 @@ typedef struct _UNICODE_STRING {
     WCHAR *Buffer;
 } UNICODE_STRING;
 
+/* SystemExtendedHandleInformation (64): every handle of every process. */
+typedef struct _SYSTEM_HANDLE_TABLE_ENTRY_INFO_EX {
+    void *Object;
+    ULONG_PTR UniqueProcessId;
+    ULONG_PTR HandleValue;
+    ULONG GrantedAccess;
+    USHORT CreatorBackTraceIndex;
+    USHORT ObjectTypeIndex;
+    ULONG HandleAttributes;
+    ULONG Reserved;
+} SYSTEM_HANDLE_TABLE_ENTRY_INFO_EX;
+
+typedef struct _SYSTEM_HANDLE_INFORMATION_EX {
+    ULONG_PTR NumberOfHandles;
+    ULONG_PTR Reserved;
+    SYSTEM_HANDLE_TABLE_ENTRY_INFO_EX Handles[];
+} SYSTEM_HANDLE_INFORMATION_EX;
+
+NTSTATUS NtQuerySystemInformation(int SystemInformationClass, void *SystemInformation,
+                                  ULONG SystemInformationLength, ULONG *ReturnLength);
 NTSTATUS NtQueryObject(HANDLE Handle, int ObjectInformationClass, void *ObjectInformation,
                        ULONG ObjectInformationLength, ULONG *ReturnLength);
 ULONG RtlNtStatusToDosError(NTSTATUS Status);
@@ -32,6 +52,14 @@ class Ntdll(Protocol):
         ObjectInformationClass: int,
         ObjectInformation: CData,
         ObjectInformationLength: int,
+        ReturnLength: CData,
+        /,
+    ) -> int: ...
+    def NtQuerySystemInformation(
+        self,
+        SystemInformationClass: int,
+        SystemInformation: CData,
+        SystemInformationLength: int,
         ReturnLength: CData,
         /,
     ) -> int: ...
