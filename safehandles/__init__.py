@@ -46,12 +46,19 @@ from ._core._safehandle import (
     SafeHandleMinusOneIsInvalid,
     SafeHandleZeroOrMinusOneIsInvalid,
 )
+
+# The catalogue's areas; their names are added to __all__ below.
+from ._kinds import _public_advapi, _public_files, _public_sockets, _public_system
 from ._kinds._base import KernelHandle, WaitableHandle, Win32Handle
 from ._kinds._event import Event
 from ._kinds._guard import Acquired
 from ._kinds._heap import Heap
 from ._kinds._mutex import Mutex
 from ._kinds._process import Process
+from ._kinds._public_advapi import *  # noqa: F403
+from ._kinds._public_files import *  # noqa: F403
+from ._kinds._public_sockets import *  # noqa: F403
+from ._kinds._public_system import *  # noqa: F403
 from ._kinds._semaphore import Semaphore
 from ._kinds._thread import Thread
 from ._kinds._timer import WaitableTimer
@@ -89,3 +96,7 @@ __all__ = [
     "wait_all",
     "wait_any",
 ]
+__all__ += _public_advapi.__all__
+__all__ += _public_files.__all__
+__all__ += _public_sockets.__all__
+__all__ += _public_system.__all__

@@ -2,27 +2,46 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 import re
 import sys
 import typing
+from typing import Protocol
 
 import pycparser
 import pytest
 from pycparser import c_ast
 
 import safehandles as sh
-from safehandles._bindings import _advapi32, _build, _kernel32, _ntdll, _types, _ws2_32
+import safehandles._bindings as bindings
+from safehandles._bindings import _build, _types
 from safehandles._bindings._errors import raise_status, raise_wsaerror, winerror_exception
 from safehandles._bindings._native import advapi32, ffi, kernel32, ws2_32
 from tests import probes
 
-SURFACES = {
-    "kernel32": (_kernel32.DECLARATIONS, _kernel32.Kernel32),
-    "advapi32": (_advapi32.DECLARATIONS, _advapi32.Advapi32),
-    "ws2_32": (_ws2_32.DECLARATIONS, _ws2_32.Ws2_32),
-    "ntdll": (_ntdll.DECLARATIONS, _ntdll.Ntdll),
-}
+
+def _surfaces() -> dict[str, tuple[str, type]]:
+    """Every module that declares functions: its declarations and the Protocol it defines."""
+    found: dict[str, tuple[str, type]] = {}
+    for info in pkgutil.walk_packages(bindings.__path__, bindings.__name__ + "."):
+        module = importlib.import_module(info.name)
+        if info.ispkg or not hasattr(module, "DECLARATIONS") or module is _types:
+            continue
+        protocols = [
+            member
+            for member in vars(module).values()
+            if isinstance(member, type)
+            and member.__module__ == module.__name__
+            and Protocol in member.__bases__
+        ]
+        assert len(protocols) == 1, f"{info.name} must define exactly one Protocol"
+        found[info.name.removeprefix("safehandles._bindings.")] = (module.DECLARATIONS, protocols[0])
+    return found
+
+
+SURFACES = _surfaces()
 
 # pycparser knows only standard C; give it the integer types cffi knows natively.
 _PRELUDE = "".join(
@@ -60,7 +79,7 @@ def _returns_pointer(function: c_ast.FuncDecl) -> bool:
 def test_generated_module_matches_the_declarations() -> None:
     current = _build.GENERATED.read_text()
     assert current == _build.generate(), (
-        "safehandles/_bindings/_ffi.py is stale: run python -m safehandles._bindings._build"
+        "safehandles/_bindings/_ffi.py is stale: run python3 tools/dev.py generate"
     )
 
 
@@ -85,8 +104,17 @@ def test_typed_surface_matches_the_declarations(dll: str) -> None:
             assert returned is not int, f"{dll}!{name} returns a pointer, typed as int"
 
 
-def test_every_dll_has_declarations_in_the_one_ffi() -> None:
-    assert set(_build.DLL_DECLARATIONS) == {"kernel32.dll", "advapi32.dll", "ws2_32.dll", "ntdll.dll"}
+def test_every_area_belongs_to_a_dll_and_every_dll_to_the_one_ffi() -> None:
+    assert set(_build.DLL_DECLARATIONS) == {
+        "kernel32.dll",
+        "advapi32.dll",
+        "ws2_32.dll",
+        "ntdll.dll",
+        "user32.dll",
+    }
+    joined = _build.all_declarations()
+    for declarations, _ in SURFACES.values():
+        assert declarations in joined
     # One FFI: a type declared in the common part is usable by every DLL's functions.
     assert ffi.sizeof("HANDLE") == ffi.sizeof("void *")
     assert ffi.sizeof("DWORD") == 4

@@ -164,3 +164,55 @@ def test_wrappers_cost_no_kernel_object_of_their_own() -> None:
     assert probes.open_handles() - before == {e.dangerous_get_handle() for e in events}
     for handle in [*wrappers, *events]:
         handle.close()
+
+
+def test_duplicate_is_a_new_owned_handle_of_the_same_class(
+    kind: tuple[Callable[[], sh.KernelHandle], str],
+) -> None:
+    factory, type_name = kind
+    with factory() as original:
+        copy = original.duplicate()
+        assert type(copy) is type(original)
+        assert copy.owns_handle
+        assert copy.dangerous_get_handle() != original.dangerous_get_handle()
+        assert probes.type_name(copy.dangerous_get_handle()) == type_name
+        assert copy.object_type == type_name
+        assert copy.inheritable is False
+        with original.duplicate(inheritable=True) as inherited:
+            assert inherited.inheritable is True
+    value = copy.dangerous_get_handle()
+    assert probes.is_open(value)  # the copy outlives the original
+    copy.close()
+    assert not probes.is_open(value)
+
+
+def test_duplicate_with_less_access_restricts_the_copy() -> None:
+    with sh.Event.create() as event, event.duplicate(access=sh.EventAccess.SYNCHRONIZE) as waiter:
+        assert not waiter.wait(0)
+        with pytest.raises(PermissionError, match="SetEvent"):
+            waiter.set()
+        with pytest.raises(ValueError, match="EventAccess"):
+            event.duplicate(access=0x8)
+
+
+def test_duplicate_of_a_pseudo_handle_is_a_real_owned_handle() -> None:
+    with sh.Process.current().duplicate() as me:
+        assert me.dangerous_get_handle() > 0
+        assert me.pid == os.getpid()
+        assert probes.type_name(me.dangerous_get_handle()) == "Process"
+
+
+def test_duplicate_of_a_closed_handle_raises() -> None:
+    event = sh.Event.create()
+    event.close()
+    with pytest.raises(sh.ObjectDisposedError):
+        event.duplicate()
+
+
+def test_from_raw_refuses_a_value_of_another_kind_and_leaves_it_open() -> None:
+    with sh.Mutex.create() as mutex:
+        value = mutex.dangerous_get_handle()
+        with pytest.raises(TypeError, match="is a Mutant object, not the Event object"):
+            sh.Event.from_raw(value, owns_handle=True)
+        assert probes.is_open(value)
+        assert not mutex.is_closed

@@ -3,6 +3,7 @@
 
     python3 tools/dev.py test [--only STEP[,STEP]] [--timeout S] [-- PYTEST_ARGS...]
     python3 tools/dev.py tour [-- ARGS...]
+    python3 tools/dev.py generate
 
 ``test`` runs every check as a named step, keeps going after a failure, prints a summary
 and exits non-zero if any step failed. Steps: ruff, mypy-win32, mypy-linux, native
@@ -267,6 +268,20 @@ def tour(args: Sequence[str]) -> int:
         return 3
 
 
+# ---------------------------------------------------------------------- generate
+
+GENERATE = (
+    "from safehandles._bindings import _build; _build.main()\n"
+    "from safehandles._kinds import _catalogue; _catalogue.write()\n"
+)
+
+
+def generate() -> int:
+    """Rewrite the generated files: the cffi module from the declarations, docs/kinds.md from the kinds."""
+    native = ensure_native_env()
+    return _run_native(native, ["-c", GENERATE], DEFAULT_TIMEOUT)
+
+
 # --------------------------------------------------------------------------- CLI
 
 
@@ -295,9 +310,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     test.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per step")
     sub.add_parser("tour", help="run `python -m safehandles tour` on Windows CPython")
+    sub.add_parser("generate", help="rewrite _ffi.py and docs/kinds.md from the code")
     ns = parser.parse_args(args)
     if ns.command == "tour":
         return tour(extra)
+    if ns.command == "generate":
+        return generate()
     return run_tests(ns.only, extra, ns.timeout)
 
 

@@ -1,6 +1,6 @@
 """Generate ``_ffi.py``, the out-of-line ABI module, from the per-DLL declarations.
 
-Run ``python -m safehandles._bindings._build`` after changing a declaration.
+Run ``python3 tools/dev.py generate`` after changing a declaration.
 The generated module is committed, so installing needs no compiler and no
 build step; ``tests/test_bindings.py`` fails if it no longer matches.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import cffi
 
-from . import _advapi32, _kernel32, _ntdll, _types, _ws2_32
+from . import _advapi32, _kernel32, _ntdll, _types, _user32, _ws2_32
 
 MODULE_NAME = "safehandles._bindings._ffi"
 GENERATED = Path(__file__).with_name("_ffi.py")
@@ -23,6 +23,7 @@ DLL_DECLARATIONS = {
     "kernel32.dll": _kernel32.DECLARATIONS,
     "advapi32.dll": _advapi32.DECLARATIONS,
     "ws2_32.dll": _ws2_32.DECLARATIONS,
+    "user32.dll": _user32.DECLARATIONS,
     "ntdll.dll": _ntdll.DECLARATIONS,
 }
 

@@ -17,9 +17,10 @@ from ._advapi32 import Advapi32
 from ._ffi import ffi
 from ._kernel32 import Kernel32
 from ._ntdll import Ntdll
+from ._user32 import User32
 from ._ws2_32 import Ws2_32
 
-__all__ = ["IS_WINDOWS", "advapi32", "ffi", "kernel32", "ntdll", "ws2_32"]
+__all__ = ["IS_WINDOWS", "advapi32", "ffi", "kernel32", "ntdll", "user32", "ws2_32"]
 
 #: Whether the Win32 API is reachable (Windows itself, or Windows Python under Wine).
 IS_WINDOWS: Final[bool] = sys.platform == "win32"
@@ -48,3 +49,4 @@ kernel32: Final = cast(Kernel32, _load("kernel32.dll"))
 advapi32: Final = cast(Advapi32, _load("advapi32.dll"))
 ws2_32: Final = cast(Ws2_32, _load("ws2_32.dll"))
 ntdll: Final = cast(Ntdll, _load("ntdll.dll"))
+user32: Final = cast(User32, _load("user32.dll"))

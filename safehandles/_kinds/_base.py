@@ -14,17 +14,19 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from typing import ClassVar, Final
 
 from typing_extensions import Self
 
-from .._bindings._constants import NULL, HandleFlag, WaitResult
+from .._bindings._constants import NULL, DuplicateOption, HandleFlag, WaitResult
 from .._bindings._errors import check_bool, last_error, raise_winerror, winerror_exception
 from .._bindings._native import ffi, kernel32
 from .._bindings._types import CData
 from .._core._safehandle import SafeHandleZeroOrMinusOneIsInvalid
-from ._arguments import milliseconds
+from ._arguments import access_mask, milliseconds, positive_int
+from ._objects import object_type_name
 
 __all__ = ["KernelHandle", "WaitableHandle", "Win32Handle", "security_attributes"]
 
@@ -84,11 +86,26 @@ class Win32Handle(SafeHandleZeroOrMinusOneIsInvalid):
 
         Say whether this wrapper takes ownership: wrapping the same value as
         owned twice would close it twice. Unsigned spellings (pywin32's) are
-        accepted.
+        accepted. A value that names an object of another kind is refused
+        with ``TypeError`` where the kind can tell.
         """
+        self = cls._wrap(value, owns_handle=owns_handle)
+        try:
+            self._check_kind()
+        except BaseException:
+            self.set_handle_as_invalid()  # not ours to close: the caller still owns it
+            raise
+        return self
+
+    @classmethod
+    def _wrap(cls, value: int, *, owns_handle: bool) -> Self:
+        """Wrap a value this library obtained itself (no kind check)."""
         self = cls(owns_handle=owns_handle)
         self.set_handle(value)
         return self
+
+    def _check_kind(self) -> None:
+        """Raise ``TypeError`` if the wrapped value is not this kind of object (where that can be told)."""
 
     @classmethod
     def _adopt(
@@ -125,6 +142,56 @@ class KernelHandle(Win32Handle):
     """A kernel object handle: an entry in the process handle table, closed by ``CloseHandle``."""
 
     __slots__ = ()
+
+    #: The kernel's name for this kind's object type (``NtQueryObject``), if it has its own.
+    _object_type: ClassVar[str | None] = None
+    #: The kind's access-right enum, for checking ``access=`` arguments.
+    _rights: ClassVar[type[enum.IntFlag] | None] = None
+
+    def _check_kind(self) -> None:
+        value = self._value
+        if self._object_type is None or self.is_invalid or value < 0:  # pseudo-handles are negative
+            return
+        actual = object_type_name(value)
+        if actual != self._object_type:
+            raise TypeError(
+                f"handle {value:#x} is a {actual} object, not the {self._object_type} object "
+                f"a {type(self).__name__} wraps"
+            )
+
+    @property
+    def object_type(self) -> str:
+        """The kernel's name for the type of object this handle refers to ("Event", "Section", ...)."""
+        return self._call(object_type_name)
+
+    def duplicate(self, *, access: int | None = None, inheritable: bool = False) -> Self:
+        """A new wrapper of the same class owning a duplicate of this handle (``DuplicateHandle``).
+
+        The copy has the same access unless *access* is given, and is not
+        inheritable unless asked.
+        """
+        if access is None:
+            mask, options = 0, int(DuplicateOption.SAME_ACCESS)
+        else:
+            mask, options = self._access(access), 0
+        current = kernel32.GetCurrentProcess()
+        target = ffi.new("HANDLE *")
+        copy = type(self)()
+        ok = self._call(
+            lambda value: kernel32.DuplicateHandle(
+                current, value, current, target, mask, bool(inheritable), options
+            )
+        )
+        copy.set_handle(target[0])
+        check_bool(ok, "DuplicateHandle")
+        return copy
+
+    @classmethod
+    def _access(cls, access: int) -> int:
+        """An ``access=`` argument, checked against the kind's rights where it has its own enum."""
+        if cls._rights is not None:
+            return access_mask(access, cls._rights)
+        return positive_int(access, "access", minimum=0, maximum=0xFFFF_FFFF)
 
     def _flags(self) -> int:
         flags = ffi.new("DWORD *")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from typing_extensions import Self
 
 from .._bindings._constants import EventAccess
 from .._bindings._errors import check_bool
 from .._bindings._native import kernel32
 from ._base import security_attributes
+from ._catalogue import Entry
 from ._named import NamedWaitableHandle
 
 __all__ = ["Event"]
@@ -23,8 +22,16 @@ class Event(NamedWaitableHandle):
     ...     assert ready.wait(timeout=1.5)
     """
 
+    catalogue = Entry(
+        row="Event",
+        creators=(("CreateEventW", "NULL"), ("OpenEventW", "NULL")),
+        destroyer="`CloseHandle`",
+        ownership="owned",
+    )
+    _object_type = "Event"
+
     __slots__ = ()
-    _rights: ClassVar = EventAccess
+    _rights = EventAccess
 
     @classmethod
     def create(

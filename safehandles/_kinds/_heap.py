@@ -20,6 +20,7 @@ from .._core._errors import ObjectDisposedError
 from .._core._safehandle import _OWNER, _REF
 from ._arguments import positive_int
 from ._base import Win32Handle
+from ._catalogue import Entry
 
 __all__ = ["Heap"]
 
@@ -33,6 +34,13 @@ def _describe(address: object) -> str:
 
 class Heap(Win32Handle):
     """A Windows heap: blocks of memory handed out as addresses (ints)."""
+
+    catalogue = Entry(
+        row="Heap",
+        creators=(("HeapCreate", "NULL"), ("GetProcessHeap", "NULL")),
+        destroyer="`HeapDestroy`",
+        ownership="owned; borrowed from `GetProcessHeap`",
+    )
 
     __slots__ = ("_blocks",)
     _destroyer_name: ClassVar[str] = "HeapDestroy"
@@ -58,7 +66,7 @@ class Heap(Win32Handle):
     def process_heap(cls) -> Self:
         """The process's default heap: borrowed, never destroyed."""
         value = check_not_null(kernel32.GetProcessHeap(), "GetProcessHeap")
-        return cls.from_raw(value, owns_handle=False)
+        return cls._wrap(value, owns_handle=False)
 
     # alloc and free stay in user mode, so the wrapper is most of their cost:
     # they inline SafeHandle._call's reference holding (see its docstring).

@@ -9,8 +9,6 @@ with :class:`AbandonedMutexError` because the data it guards may be half-updated
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from typing_extensions import Self
 
 from .._bindings._constants import MutexAccess, WaitResult
@@ -18,6 +16,7 @@ from .._bindings._errors import check_bool
 from .._bindings._native import kernel32
 from .._core._errors import AbandonedMutexError
 from ._base import security_attributes
+from ._catalogue import Entry
 from ._guard import Acquired
 from ._named import NamedWaitableHandle
 
@@ -31,8 +30,16 @@ class Mutex(NamedWaitableHandle):
     ...     pass  # only one process at a time runs this
     """
 
+    catalogue = Entry(
+        row="Mutex",
+        creators=(("CreateMutexW", "NULL"), ("OpenMutexW", "NULL")),
+        destroyer="`CloseHandle`",
+        ownership="owned",
+    )
+    _object_type = "Mutant"
+
     __slots__ = ()
-    _rights: ClassVar = MutexAccess
+    _rights = MutexAccess
 
     @classmethod
     def create(

@@ -9,16 +9,14 @@ which callers then leaked), so it becomes ``created_new`` and the handle is kept
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
-from typing import ClassVar
 
 from typing_extensions import Self
 
 from .._bindings._constants import WinError
 from .._bindings._native import ffi, kernel32
 from .._bindings._types import WideString
-from ._arguments import access_mask, object_name
+from ._arguments import object_name
 from ._base import WaitableHandle
 
 __all__ = ["NamedWaitableHandle"]
@@ -28,9 +26,6 @@ class NamedWaitableHandle(WaitableHandle):
     """A synchronization object that may carry a name in the object namespace."""
 
     __slots__ = ("_created_new",)
-
-    #: The kind's access-right enum, for checking ``access=`` arguments.
-    _rights: ClassVar[type[enum.IntFlag]]
 
     def __init__(self, *, owns_handle: bool = True) -> None:
         super().__init__(owns_handle=owns_handle)
@@ -65,5 +60,5 @@ class NamedWaitableHandle(WaitableHandle):
         checked = object_name(name)
         if checked is None:
             raise TypeError("open() needs the object's name")
-        mask = access_mask(access, cls._rights)
+        mask = cls._access(access)
         return cls._adopt(function, lambda: opener(mask, bool(inheritable), checked), filename=checked)[0]

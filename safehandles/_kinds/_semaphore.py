@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from typing_extensions import Self
 
 from .._bindings._constants import SemaphoreAccess
@@ -11,6 +9,7 @@ from .._bindings._errors import check_bool
 from .._bindings._native import ffi, kernel32
 from ._arguments import positive_int
 from ._base import security_attributes
+from ._catalogue import Entry
 from ._guard import Acquired
 from ._named import NamedWaitableHandle
 
@@ -20,8 +19,16 @@ __all__ = ["Semaphore"]
 class Semaphore(NamedWaitableHandle):
     """A counting semaphore; each successful wait takes one unit, ``release`` gives units back."""
 
+    catalogue = Entry(
+        row="Semaphore",
+        creators=(("CreateSemaphoreW", "NULL"), ("OpenSemaphoreW", "NULL")),
+        destroyer="`CloseHandle`",
+        ownership="owned",
+    )
+    _object_type = "Semaphore"
+
     __slots__ = ()
-    _rights: ClassVar = SemaphoreAccess
+    _rights = SemaphoreAccess
 
     @classmethod
     def create(

@@ -12,8 +12,9 @@ from typing_extensions import Self
 from .._bindings._constants import STILL_ACTIVE, ThreadAccess, WaitResult
 from .._bindings._errors import check_bool, raise_winerror
 from .._bindings._native import ffi, kernel32
-from ._arguments import access_mask, positive_int
+from ._arguments import positive_int
 from ._base import WaitableHandle
+from ._catalogue import Entry
 
 __all__ = ["Thread"]
 
@@ -22,6 +23,15 @@ _DWORD_MAX = 0xFFFF_FFFF
 
 class Thread(WaitableHandle):
     """A handle to a thread."""
+
+    catalogue = Entry(
+        row="Thread",
+        creators=(("OpenThread", "NULL"), ("GetCurrentThread", "cannot fail: -2")),
+        destroyer="`CloseHandle`",
+        ownership="owned; borrowed from `GetCurrentThread`",
+    )
+    _rights = ThreadAccess
+    _object_type = "Thread"
 
     __slots__ = ()
 
@@ -35,7 +45,7 @@ class Thread(WaitableHandle):
 
         The pseudo-handle names whichever thread uses it; do not hand it to another thread.
         """
-        return cls.from_raw(kernel32.GetCurrentThread(), owns_handle=False)
+        return cls._wrap(kernel32.GetCurrentThread(), owns_handle=False)
 
     @classmethod
     def open(
@@ -47,7 +57,7 @@ class Thread(WaitableHandle):
     ) -> Self:
         """Open a thread by id; the default rights serve ``tid``, ``wait`` and ``exit_code``."""
         tid = positive_int(tid, "tid", minimum=0, maximum=_DWORD_MAX)
-        mask = access_mask(access, ThreadAccess)
+        mask = cls._access(access)
         call = lambda: kernel32.OpenThread(mask, bool(inheritable), tid)  # noqa: E731
         return cls._adopt("OpenThread", call, filename=str(tid))[0]
 

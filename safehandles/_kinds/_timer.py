@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from typing import ClassVar
 
 from typing_extensions import Self
 
@@ -11,6 +10,7 @@ from .._bindings._constants import TimerAccess
 from .._bindings._errors import check_bool
 from .._bindings._native import ffi, kernel32
 from ._base import security_attributes
+from ._catalogue import Entry
 from ._named import NamedWaitableHandle
 
 __all__ = ["WaitableTimer"]
@@ -30,8 +30,16 @@ def _seconds(value: float, what: str) -> float:
 class WaitableTimer(NamedWaitableHandle):
     """A timer that becomes signalled when it is due, once or periodically."""
 
+    catalogue = Entry(
+        row="Timer",
+        creators=(("CreateWaitableTimerW", "NULL"), ("OpenWaitableTimerW", "NULL")),
+        destroyer="`CloseHandle`",
+        ownership="owned",
+    )
+    _object_type = "Timer"
+
     __slots__ = ()
-    _rights: ClassVar = TimerAccess
+    _rights = TimerAccess
 
     @classmethod
     def create(

@@ -1,10 +1,14 @@
-"""advapi32.dll: registry and security declarations, and their typed surface."""
+"""advapi32.dll, the registry: declarations and their typed surface.
+
+Registry functions return their status (a Win32 error code) instead of
+setting the last error.
+"""
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from ._types import CData, WideString
+from .._types import CData, WideString
 
 DECLARATIONS = """
 /* HKEY is a handle; the predefined roots are small negative values once
@@ -14,15 +18,11 @@ typedef intptr_t HKEY;
 LONG RegOpenKeyExW(HKEY hKey, const WCHAR *lpSubKey, DWORD ulOptions, DWORD samDesired,
                    HKEY *phkResult);
 LONG RegCloseKey(HKEY hKey);
-
-BOOL OpenProcessToken(HANDLE ProcessHandle, DWORD DesiredAccess, HANDLE *TokenHandle);
 """
 
 
-class Advapi32(Protocol):
+class Registry(Protocol):
     def RegOpenKeyExW(
         self, hKey: int, lpSubKey: WideString, ulOptions: int, samDesired: int, phkResult: CData, /
     ) -> int: ...
     def RegCloseKey(self, hKey: int, /) -> int: ...
-
-    def OpenProcessToken(self, ProcessHandle: int, DesiredAccess: int, TokenHandle: CData, /) -> int: ...

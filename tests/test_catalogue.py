@@ -1,0 +1,58 @@
+"""The catalogue: every row of Microsoft's kernel-objects table has a kind, and docs/kinds.md is current."""
+
+from __future__ import annotations
+
+import safehandles as sh
+from safehandles._kinds import _catalogue
+
+# The rows of the "Kernel Objects" table (../shared/seeds/001_*.txt), plus the
+# advapi32 and ws2_32 handles the library also covers.
+TABLE_ROWS = {
+    "Access token",
+    "Change notification",
+    "Communications device",
+    "Console input",
+    "Console screen buffer",
+    "Desktop",
+    "Event",
+    "Event log",
+    "File",
+    "File mapping",
+    "Find file",
+    "Heap",
+    "I/O completion port",
+    "Job",
+    "Mailslot",
+    "Memory resource notification",
+    "Module",
+    "Mutex",
+    "Pipe",
+    "Process",
+    "Semaphore",
+    "Socket",
+    "Thread",
+    "Timer",
+    "Update resource",
+    "Window station",
+    "(advapi32) registry",
+    "(advapi32) services",
+}
+
+
+def test_every_kind_covers_a_row_of_the_table() -> None:
+    covered = {entry.row for _, entry in _catalogue._entries()}
+    assert covered <= TABLE_ROWS
+
+
+def test_every_kind_names_its_creators_failure_values_and_destroyer() -> None:
+    for name, entry in _catalogue._entries():
+        assert entry.creators, name
+        assert all(creator and failure for creator, failure in entry.creators), name
+        assert entry.destroyer, name
+        assert isinstance(getattr(sh, name), type)
+
+
+def test_docs_kinds_table_is_current() -> None:
+    assert _catalogue.DOCUMENT.read_text() == _catalogue.render(), (
+        "docs/kinds.md is stale: run python3 tools/dev.py generate"
+    )
