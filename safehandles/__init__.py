@@ -46,6 +46,17 @@ from ._core._safehandle import (
     SafeHandleMinusOneIsInvalid,
     SafeHandleZeroOrMinusOneIsInvalid,
 )
+from ._diagnostics._census import HandleInfo, handle_census, list_handles
+from ._diagnostics._counts import process_handle_count
+from ._diagnostics._tracking import (
+    KindDiff,
+    OpenedHandle,
+    Snapshot,
+    is_tracking,
+    snapshot,
+    start_tracking,
+    stop_tracking,
+)
 
 # The catalogue's areas; their names are added to __all__ below.
 from ._kinds import _public_advapi, _public_files, _public_sockets, _public_system
@@ -71,12 +82,15 @@ __all__ = [
     "Acquired",
     "Event",
     "EventAccess",
+    "HandleInfo",
     "Heap",
     "HeapOption",
     "KernelHandle",
+    "KindDiff",
     "Mutex",
     "MutexAccess",
     "ObjectDisposedError",
+    "OpenedHandle",
     "Process",
     "ProcessAccess",
     "SafeHandle",
@@ -84,6 +98,7 @@ __all__ = [
     "SafeHandleZeroOrMinusOneIsInvalid",
     "Semaphore",
     "SemaphoreAccess",
+    "Snapshot",
     "StandardAccess",
     "Thread",
     "ThreadAccess",
@@ -93,6 +108,13 @@ __all__ = [
     "WaitableTimer",
     "Win32Handle",
     "__version__",
+    "handle_census",
+    "is_tracking",
+    "list_handles",
+    "process_handle_count",
+    "snapshot",
+    "start_tracking",
+    "stop_tracking",
     "wait_all",
     "wait_any",
 ]

@@ -1,4 +1,9 @@
-"""The command line: ``python -m safehandles`` and the ``safehandles`` script."""
+"""The command line: ``python -m safehandles`` and the ``safehandles`` script.
+
+Exit status: 0 success; 1 ``watch`` saw a type grow past its threshold;
+2 a usage error; 3 the process is missing, may not be queried, or this is
+not Windows.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +11,74 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from .._core._errors import UnsupportedPlatformError
+from ._census import run_census
 from ._tour import run_tour
+from ._watch import run_watch
 
 __all__ = ["main"]
+
+EXIT_PROCESS = 3
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text}")
+    return value
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="safehandles",
-        description="SafeHandle-style ownership of Windows kernel handles.",
+        description="SafeHandle-style ownership of Windows kernel handles, and what a process holds.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("tour", help="create, use and close one of each kind, saying what happens")
+
+    census = commands.add_parser("census", help="a process's handles counted by object type")
+    census.add_argument("--pid", type=int, help="the process (default: this one)")
+    census.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    watch = commands.add_parser("watch", help="sample the census over time; exit 1 if a type keeps growing")
+    watch.add_argument("--pid", type=int, help="the process (default: this one)")
+    watch.add_argument("--interval", type=_positive_float, default=1.0, help="seconds between samples (1)")
+    watch.add_argument("--duration", type=_positive_float, required=True, help="seconds to watch")
+    watch.add_argument(
+        "--threshold", type=_count, default=10, help="growth per type that fails the watch (more than 10)"
+    )
+    watch.add_argument("--svg", metavar="PATH", help="also draw the series as an SVG chart")
+    formats = watch.add_mutually_exclusive_group()
+    formats.add_argument("--json", action="store_const", const="json", dest="format", help="samples as JSON")
+    formats.add_argument("--csv", action="store_const", const="csv", dest="format", help="samples as CSV")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if args.command in (None, "tour"):
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "census":
+            return run_census(args.pid, args.json, sys.stdout)
+        if args.command == "watch":
+            return run_watch(
+                pid=args.pid,
+                interval=args.interval,
+                duration=args.duration,
+                fmt=args.format,
+                threshold=args.threshold,
+                svg=args.svg,
+                out=sys.stdout,
+                err=sys.stderr,
+            )
         return run_tour(sys.stdout)
-    parser.error(f"unknown command {args.command!r}")  # argparse has already refused it
-    return 2
+    except (ProcessLookupError, PermissionError, UnsupportedPlatformError) as exc:
+        print(f"safehandles: error: {exc}", file=sys.stderr)
+        return EXIT_PROCESS

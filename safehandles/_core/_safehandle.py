@@ -54,6 +54,7 @@ from __future__ import annotations
 import abc
 import contextlib
 import sys
+import traceback
 import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Final, TypeVar
@@ -340,6 +341,10 @@ class SafeHandle(abc.ABC):
         where = "at interpreter exit" if at_exit else "by its finalizer"
         try:
             message = f"{self!r} was never closed; closed {where}"
+            stack = _live.creation_stack(self)
+            if stack:
+                lines = "".join(traceback.format_list(list(stack)))
+                message += f"\nIt was created at (most recent call last):\n{lines}"
             warnings.warn(message, ResourceWarning, stacklevel=1, source=self)
         except Exception as exc:  # warnings turned into errors, or a half torn-down interpreter
             _report_unraisable(exc, f"while finalizing {self!r}")

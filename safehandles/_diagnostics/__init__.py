@@ -1,0 +1,1 @@
+"""Diagnostics: handle counts, a census by type, and tracking of live wrappers."""
