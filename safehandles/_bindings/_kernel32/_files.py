@@ -2,11 +2,269 @@
 
 from __future__ import annotations
 
+import enum
 from typing import Protocol
 
+from .._types import CData, WideString
+
 DECLARATIONS = """
+/* minwinbase.h. The union of Offset/OffsetHigh and Pointer is spelled as its
+   two DWORDs: 8 bytes either way, at offset 16; hEvent at 24; 32 bytes. */
+typedef struct _OVERLAPPED {
+    ULONG_PTR Internal;
+    ULONG_PTR InternalHigh;
+    DWORD Offset;
+    DWORD OffsetHigh;
+    HANDLE hEvent;
+} OVERLAPPED;
+
+/* minwinbase.h. Each FILETIME is two DWORDs (4-byte aligned), spelled as
+   an array here; 592 bytes in all. */
+typedef struct _WIN32_FIND_DATAW {
+    DWORD dwFileAttributes;
+    DWORD ftCreationTime[2];
+    DWORD ftLastAccessTime[2];
+    DWORD ftLastWriteTime[2];
+    DWORD nFileSizeHigh;
+    DWORD nFileSizeLow;
+    DWORD dwReserved0;
+    DWORD dwReserved1;
+    WCHAR cFileName[260];
+    WCHAR cAlternateFileName[14];
+} WIN32_FIND_DATAW;
+
+HANDLE CreateFileW(const WCHAR *lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
+                   SECURITY_ATTRIBUTES *lpSecurityAttributes, DWORD dwCreationDisposition,
+                   DWORD dwFlagsAndAttributes, HANDLE hTemplateFile);
+BOOL ReadFile(HANDLE hFile, void *lpBuffer, DWORD nNumberOfBytesToRead,
+              DWORD *lpNumberOfBytesRead, OVERLAPPED *lpOverlapped);
+BOOL WriteFile(HANDLE hFile, const void *lpBuffer, DWORD nNumberOfBytesToWrite,
+               DWORD *lpNumberOfBytesWritten, OVERLAPPED *lpOverlapped);
+BOOL SetFilePointerEx(HANDLE hFile, LARGE_INTEGER liDistanceToMove,
+                      LARGE_INTEGER *lpNewFilePointer, DWORD dwMoveMethod);
+BOOL GetFileSizeEx(HANDLE hFile, LARGE_INTEGER *lpFileSize);
+BOOL SetEndOfFile(HANDLE hFile);
+BOOL FlushFileBuffers(HANDLE hFile);
+BOOL LockFileEx(HANDLE hFile, DWORD dwFlags, DWORD dwReserved, DWORD nNumberOfBytesToLockLow,
+                DWORD nNumberOfBytesToLockHigh, OVERLAPPED *lpOverlapped);
+BOOL UnlockFileEx(HANDLE hFile, DWORD dwReserved, DWORD nNumberOfBytesToUnlockLow,
+                  DWORD nNumberOfBytesToUnlockHigh, OVERLAPPED *lpOverlapped);
+DWORD GetFileType(HANDLE hFile);
+BOOL CancelIo(HANDLE hFile);
+BOOL GetOverlappedResult(HANDLE hFile, OVERLAPPED *lpOverlapped,
+                         DWORD *lpNumberOfBytesTransferred, BOOL bWait);
+HANDLE FindFirstFileW(const WCHAR *lpFileName, WIN32_FIND_DATAW *lpFindFileData);
+BOOL FindNextFileW(HANDLE hFindFile, WIN32_FIND_DATAW *lpFindFileData);
+BOOL FindClose(HANDLE hFindFile);
+HANDLE FindFirstChangeNotificationW(const WCHAR *lpPathName, BOOL bWatchSubtree,
+                                    DWORD dwNotifyFilter);
+BOOL FindNextChangeNotification(HANDLE hChangeHandle);
+BOOL FindCloseChangeNotification(HANDLE hChangeHandle);
 """
 
 
 class Files(Protocol):
-    pass
+    def CreateFileW(
+        self,
+        lpFileName: WideString,
+        dwDesiredAccess: int,
+        dwShareMode: int,
+        lpSecurityAttributes: CData,
+        dwCreationDisposition: int,
+        dwFlagsAndAttributes: int,
+        hTemplateFile: int,
+        /,
+    ) -> int: ...
+    def ReadFile(
+        self,
+        hFile: int,
+        lpBuffer: CData,
+        nNumberOfBytesToRead: int,
+        lpNumberOfBytesRead: CData,
+        lpOverlapped: CData,
+        /,
+    ) -> int: ...
+    def WriteFile(
+        self,
+        hFile: int,
+        lpBuffer: CData,
+        nNumberOfBytesToWrite: int,
+        lpNumberOfBytesWritten: CData,
+        lpOverlapped: CData,
+        /,
+    ) -> int: ...
+    def SetFilePointerEx(
+        self, hFile: int, liDistanceToMove: int, lpNewFilePointer: CData, dwMoveMethod: int, /
+    ) -> int: ...
+    def GetFileSizeEx(self, hFile: int, lpFileSize: CData, /) -> int: ...
+    def SetEndOfFile(self, hFile: int, /) -> int: ...
+    def FlushFileBuffers(self, hFile: int, /) -> int: ...
+    def LockFileEx(
+        self,
+        hFile: int,
+        dwFlags: int,
+        dwReserved: int,
+        nNumberOfBytesToLockLow: int,
+        nNumberOfBytesToLockHigh: int,
+        lpOverlapped: CData,
+        /,
+    ) -> int: ...
+    def UnlockFileEx(
+        self,
+        hFile: int,
+        dwReserved: int,
+        nNumberOfBytesToUnlockLow: int,
+        nNumberOfBytesToUnlockHigh: int,
+        lpOverlapped: CData,
+        /,
+    ) -> int: ...
+    def GetFileType(self, hFile: int, /) -> int: ...
+    def CancelIo(self, hFile: int, /) -> int: ...
+    def GetOverlappedResult(
+        self, hFile: int, lpOverlapped: CData, lpNumberOfBytesTransferred: CData, bWait: int, /
+    ) -> int: ...
+    def FindFirstFileW(self, lpFileName: WideString, lpFindFileData: CData, /) -> int: ...
+    def FindNextFileW(self, hFindFile: int, lpFindFileData: CData, /) -> int: ...
+    def FindClose(self, hFindFile: int, /) -> int: ...
+    def FindFirstChangeNotificationW(
+        self, lpPathName: WideString, bWatchSubtree: int, dwNotifyFilter: int, /
+    ) -> int: ...
+    def FindNextChangeNotification(self, hChangeHandle: int, /) -> int: ...
+    def FindCloseChangeNotification(self, hChangeHandle: int, /) -> int: ...
+
+
+_SYNCHRONIZE = 0x0010_0000
+_STANDARD_REQUIRED = 0x000F_0000
+
+
+class FileAccess(enum.IntFlag):
+    """File access rights (winnt.h; "File Security and Access Rights"), with the generic rights."""
+
+    READ_DATA = 0x0001
+    WRITE_DATA = 0x0002
+    APPEND_DATA = 0x0004
+    READ_EA = 0x0008
+    WRITE_EA = 0x0010
+    EXECUTE = 0x0020
+    READ_ATTRIBUTES = 0x0080
+    WRITE_ATTRIBUTES = 0x0100
+    DELETE = 0x0001_0000
+    READ_CONTROL = 0x0002_0000
+    WRITE_DAC = 0x0004_0000
+    WRITE_OWNER = 0x0008_0000
+    SYNCHRONIZE = _SYNCHRONIZE
+    ALL_ACCESS = _STANDARD_REQUIRED | _SYNCHRONIZE | 0x1FF
+    GENERIC_ALL = 0x1000_0000
+    GENERIC_EXECUTE = 0x2000_0000
+    GENERIC_WRITE = 0x4000_0000
+    GENERIC_READ = 0x8000_0000
+
+
+class FileShare(enum.IntFlag):
+    """Share modes of CreateFileW (winnt.h FILE_SHARE_*): what other opens may do meanwhile."""
+
+    NONE = 0
+    READ = 0x1
+    WRITE = 0x2
+    DELETE = 0x4
+
+
+class CreationDisposition(enum.IntEnum):
+    """What CreateFileW does when the file exists or not (fileapi.h)."""
+
+    CREATE_NEW = 1
+    CREATE_ALWAYS = 2
+    OPEN_EXISTING = 3
+    OPEN_ALWAYS = 4
+    TRUNCATE_EXISTING = 5
+
+
+class FileFlag(enum.IntFlag):
+    """FILE_FLAG_* of CreateFileW's dwFlagsAndAttributes (winbase.h)."""
+
+    FIRST_PIPE_INSTANCE = 0x0008_0000
+    OPEN_NO_RECALL = 0x0010_0000
+    OPEN_REPARSE_POINT = 0x0020_0000
+    POSIX_SEMANTICS = 0x0100_0000
+    BACKUP_SEMANTICS = 0x0200_0000
+    DELETE_ON_CLOSE = 0x0400_0000
+    SEQUENTIAL_SCAN = 0x0800_0000
+    RANDOM_ACCESS = 0x1000_0000
+    NO_BUFFERING = 0x2000_0000
+    OVERLAPPED = 0x4000_0000
+    WRITE_THROUGH = 0x8000_0000
+
+
+class FileAttribute(enum.IntFlag):
+    """FILE_ATTRIBUTE_* (winnt.h): what FindFirstFileW reports, and what CreateFileW may set."""
+
+    READONLY = 0x0001
+    HIDDEN = 0x0002
+    SYSTEM = 0x0004
+    DIRECTORY = 0x0010
+    ARCHIVE = 0x0020
+    DEVICE = 0x0040
+    NORMAL = 0x0080
+    TEMPORARY = 0x0100
+    SPARSE_FILE = 0x0200
+    REPARSE_POINT = 0x0400
+    COMPRESSED = 0x0800
+    OFFLINE = 0x1000
+    NOT_CONTENT_INDEXED = 0x2000
+    ENCRYPTED = 0x4000
+
+
+class FileType(enum.IntEnum):
+    """What GetFileType reports (fileapi.h FILE_TYPE_*)."""
+
+    UNKNOWN = 0x0000
+    DISK = 0x0001
+    CHAR = 0x0002
+    PIPE = 0x0003
+    REMOTE = 0x8000
+
+
+class MoveMethod(enum.IntEnum):
+    """SetFilePointerEx's dwMoveMethod (fileapi.h); the same numbers as os.SEEK_*."""
+
+    BEGIN = 0
+    CURRENT = 1
+    END = 2
+
+
+class LockFlag(enum.IntFlag):
+    """LockFileEx's flags (minwinbase.h LOCKFILE_*)."""
+
+    FAIL_IMMEDIATELY = 0x1
+    EXCLUSIVE_LOCK = 0x2
+
+
+class ChangeFilter(enum.IntFlag):
+    """What a change notification watches for (winnt.h FILE_NOTIFY_CHANGE_*)."""
+
+    FILE_NAME = 0x0001
+    DIR_NAME = 0x0002
+    ATTRIBUTES = 0x0004
+    SIZE = 0x0008
+    LAST_WRITE = 0x0010
+    LAST_ACCESS = 0x0020
+    CREATION = 0x0040
+    SECURITY = 0x0100
+
+
+class FileError(enum.IntEnum):
+    """The Win32 error codes the file, pipe and mailslot kinds look at (winerror.h)."""
+
+    HANDLE_EOF = 38
+    NO_MORE_FILES = 18
+    LOCK_VIOLATION = 33
+    BROKEN_PIPE = 109
+    SEM_TIMEOUT = 121
+    INSUFFICIENT_BUFFER = 122
+    MORE_DATA = 234
+    WAIT_TIMEOUT = 258
+    PIPE_CONNECTED = 535
+    PIPE_LISTENING = 536
+    IO_INCOMPLETE = 996
+    IO_PENDING = 997
+    ABANDONED_WAIT_0 = 735

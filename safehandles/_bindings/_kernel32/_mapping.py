@@ -2,11 +2,88 @@
 
 from __future__ import annotations
 
+import enum
 from typing import Protocol
 
+from .._types import CData, WideString
+
 DECLARATIONS = """
+/* winnt.h, x64 layout: PartitionId (WORD) follows AllocationProtect; 48 bytes. */
+typedef struct _MEMORY_BASIC_INFORMATION {
+    ADDRESS BaseAddress;
+    ADDRESS AllocationBase;
+    DWORD AllocationProtect;
+    WORD PartitionId;
+    SIZE_T RegionSize;
+    DWORD State;
+    DWORD Protect;
+    DWORD Type;
+} MEMORY_BASIC_INFORMATION;
+
+HANDLE CreateFileMappingW(HANDLE hFile, SECURITY_ATTRIBUTES *lpFileMappingAttributes,
+                          DWORD flProtect, DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow,
+                          const WCHAR *lpName);
+HANDLE OpenFileMappingW(DWORD dwDesiredAccess, BOOL bInheritHandle, const WCHAR *lpName);
+ADDRESS MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
+                      DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
+                      SIZE_T dwNumberOfBytesToMap);
+BOOL UnmapViewOfFile(ADDRESS lpBaseAddress);
+BOOL FlushViewOfFile(ADDRESS lpBaseAddress, SIZE_T dwNumberOfBytesToFlush);
+SIZE_T VirtualQuery(ADDRESS lpAddress, MEMORY_BASIC_INFORMATION *lpBuffer, SIZE_T dwLength);
 """
 
 
 class Mapping(Protocol):
-    pass
+    def CreateFileMappingW(
+        self,
+        hFile: int,
+        lpFileMappingAttributes: CData,
+        flProtect: int,
+        dwMaximumSizeHigh: int,
+        dwMaximumSizeLow: int,
+        lpName: WideString,
+        /,
+    ) -> int: ...
+    def OpenFileMappingW(self, dwDesiredAccess: int, bInheritHandle: int, lpName: WideString, /) -> int: ...
+    def MapViewOfFile(
+        self,
+        hFileMappingObject: int,
+        dwDesiredAccess: int,
+        dwFileOffsetHigh: int,
+        dwFileOffsetLow: int,
+        dwNumberOfBytesToMap: int,
+        /,
+    ) -> int: ...
+    def UnmapViewOfFile(self, lpBaseAddress: int, /) -> int: ...
+    def FlushViewOfFile(self, lpBaseAddress: int, dwNumberOfBytesToFlush: int, /) -> int: ...
+    def VirtualQuery(self, lpAddress: int, lpBuffer: CData, dwLength: int, /) -> int: ...
+
+
+class PageProtection(enum.IntFlag):
+    """Page protections a file mapping is created with (winnt.h PAGE_*, SEC_*)."""
+
+    READONLY = 0x02
+    READWRITE = 0x04
+    WRITECOPY = 0x08
+    EXECUTE_READ = 0x20
+    EXECUTE_READWRITE = 0x40
+    EXECUTE_WRITECOPY = 0x80
+    SEC_COMMIT = 0x0800_0000
+    SEC_RESERVE = 0x0400_0000
+
+
+class FileMapAccess(enum.IntFlag):
+    """Section access rights and MapViewOfFile's access (memoryapi.h FILE_MAP_*, winnt.h SECTION_*)."""
+
+    QUERY = 0x0001
+    COPY = 0x0001
+    WRITE = 0x0002
+    READ = 0x0004
+    MAP_EXECUTE = 0x0008
+    EXECUTE = 0x0020
+    EXTEND_SIZE = 0x0010
+    DELETE = 0x0001_0000
+    READ_CONTROL = 0x0002_0000
+    WRITE_DAC = 0x0004_0000
+    WRITE_OWNER = 0x0008_0000
+    ALL_ACCESS = 0x000F_001F
