@@ -8,6 +8,9 @@ handle that is never closed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
 from typing_extensions import Self
 
 from .._bindings._constants import STILL_ACTIVE, ProcessAccess, WaitResult
@@ -16,6 +19,12 @@ from .._bindings._native import ffi, kernel32
 from ._arguments import positive_int
 from ._base import WaitableHandle
 from ._catalogue import Entry
+
+if TYPE_CHECKING:
+    import os
+
+    from ._base import KernelHandle
+    from ._spawn import Spawned
 
 __all__ = ["Process"]
 
@@ -27,7 +36,11 @@ class Process(WaitableHandle):
 
     catalogue = Entry(
         row="Process",
-        creators=(("OpenProcess", "NULL"), ("GetCurrentProcess", "cannot fail: -1")),
+        creators=(
+            ("OpenProcess", "NULL"),
+            ("GetCurrentProcess", "cannot fail: -1"),
+            ("CreateProcessW", "FALSE; returns the main `Thread` too"),
+        ),
         destroyer="`CloseHandle`",
         ownership="owned; borrowed from `GetCurrentProcess`",
         wine="tested, but `GetProcessHandleCount` reports 0 under Wine",
@@ -45,6 +58,40 @@ class Process(WaitableHandle):
     def current(cls) -> Self:
         """The calling process, through its pseudo-handle (-1): borrowed, never closed."""
         return cls._wrap(kernel32.GetCurrentProcess(), owns_handle=False)
+
+    @staticmethod
+    def spawn(
+        args: Sequence[str | os.PathLike[str] | KernelHandle],
+        *,
+        inherit: Iterable[KernelHandle] = (),
+        executable: str | os.PathLike[str] | None = None,
+        cwd: str | os.PathLike[str] | None = None,
+        env: Mapping[str, str] | None = None,
+        stdin: KernelHandle | None = None,
+        stdout: KernelHandle | None = None,
+        stderr: KernelHandle | None = None,
+        creation_flags: int = 0,
+    ) -> Spawned:
+        """Start a process that inherits exactly the handles in *inherit* (``CreateProcessW``).
+
+        Returns a :class:`Spawned` with ``.process``, ``.thread``, ``.pid``
+        and ``.tid``; closing it closes both handles. See
+        :func:`safehandles.spawn` for the arguments and the "scoped
+        inheritance" it gives.
+        """
+        from ._spawn import spawn  # noqa: PLC0415 - _spawn imports this module
+
+        return spawn(
+            args,
+            inherit=inherit,
+            executable=executable,
+            cwd=cwd,
+            env=env,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
+            creation_flags=creation_flags,
+        )
 
     @classmethod
     def open(

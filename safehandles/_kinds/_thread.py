@@ -26,7 +26,11 @@ class Thread(WaitableHandle):
 
     catalogue = Entry(
         row="Thread",
-        creators=(("OpenThread", "NULL"), ("GetCurrentThread", "cannot fail: -2")),
+        creators=(
+            ("OpenThread", "NULL"),
+            ("GetCurrentThread", "cannot fail: -2"),
+            ("CreateProcessW", "FALSE; the new process's main thread"),
+        ),
         destroyer="`CloseHandle`",
         ownership="owned; borrowed from `GetCurrentThread`",
     )

@@ -2,11 +2,132 @@
 
 from __future__ import annotations
 
+import enum
 from typing import Protocol
 
+from .._types import CData, WideString
+
 DECLARATIONS = """
+/* winnt.h */
+typedef struct _JOBOBJECT_BASIC_LIMIT_INFORMATION {
+    LARGE_INTEGER PerProcessUserTimeLimit;
+    LARGE_INTEGER PerJobUserTimeLimit;
+    DWORD LimitFlags;
+    SIZE_T MinimumWorkingSetSize;
+    SIZE_T MaximumWorkingSetSize;
+    DWORD ActiveProcessLimit;
+    ULONG_PTR Affinity;
+    DWORD PriorityClass;
+    DWORD SchedulingClass;
+} JOBOBJECT_BASIC_LIMIT_INFORMATION;
+
+typedef struct _IO_COUNTERS {
+    ULONGLONG ReadOperationCount;
+    ULONGLONG WriteOperationCount;
+    ULONGLONG OtherOperationCount;
+    ULONGLONG ReadTransferCount;
+    ULONGLONG WriteTransferCount;
+    ULONGLONG OtherTransferCount;
+} IO_COUNTERS;
+
+typedef struct _JOBOBJECT_EXTENDED_LIMIT_INFORMATION {
+    JOBOBJECT_BASIC_LIMIT_INFORMATION BasicLimitInformation;
+    IO_COUNTERS IoInfo;
+    SIZE_T ProcessMemoryLimit;
+    SIZE_T JobMemoryLimit;
+    SIZE_T PeakProcessMemoryUsed;
+    SIZE_T PeakJobMemoryUsed;
+} JOBOBJECT_EXTENDED_LIMIT_INFORMATION;
+
+typedef struct _JOBOBJECT_BASIC_ACCOUNTING_INFORMATION {
+    LARGE_INTEGER TotalUserTime;
+    LARGE_INTEGER TotalKernelTime;
+    LARGE_INTEGER ThisPeriodTotalUserTime;
+    LARGE_INTEGER ThisPeriodTotalKernelTime;
+    DWORD TotalPageFaultCount;
+    DWORD TotalProcesses;
+    DWORD ActiveProcesses;
+    DWORD TotalTerminatedProcesses;
+} JOBOBJECT_BASIC_ACCOUNTING_INFORMATION;
+
+/* jobapi.h, jobapi2.h, winbase.h */
+HANDLE CreateJobObjectW(SECURITY_ATTRIBUTES *lpJobAttributes, const WCHAR *lpName);
+HANDLE OpenJobObjectW(DWORD dwDesiredAccess, BOOL bInheritHandle, const WCHAR *lpName);
+BOOL AssignProcessToJobObject(HANDLE hJob, HANDLE hProcess);
+BOOL TerminateJobObject(HANDLE hJob, UINT uExitCode);
+BOOL IsProcessInJob(HANDLE ProcessHandle, HANDLE JobHandle, BOOL *Result);
+BOOL SetInformationJobObject(HANDLE hJob, int JobObjectInformationClass,
+                             void *lpJobObjectInformation, DWORD cbJobObjectInformationLength);
+BOOL QueryInformationJobObject(HANDLE hJob, int JobObjectInformationClass,
+                               void *lpJobObjectInformation, DWORD cbJobObjectInformationLength,
+                               DWORD *lpReturnLength);
 """
 
 
+class JobAccess(enum.IntFlag):
+    """Job object access rights (winnt.h; "Job Object Security and Access Rights")."""
+
+    ASSIGN_PROCESS = 0x0001
+    SET_ATTRIBUTES = 0x0002
+    QUERY = 0x0004
+    TERMINATE = 0x0008
+    SET_SECURITY_ATTRIBUTES = 0x0010
+    IMPERSONATE = 0x0020
+    DELETE = 0x0001_0000
+    READ_CONTROL = 0x0002_0000
+    WRITE_DAC = 0x0004_0000
+    WRITE_OWNER = 0x0008_0000
+    SYNCHRONIZE = 0x0010_0000
+    ALL_ACCESS = 0x000F_0000 | 0x0010_0000 | 0x3F
+
+
+class JobInformationClass(enum.IntEnum):
+    """JOBOBJECTINFOCLASS values the library uses (winnt.h)."""
+
+    BASIC_ACCOUNTING = 1
+    BASIC_LIMIT = 2
+    EXTENDED_LIMIT = 9
+
+
+class JobLimit(enum.IntFlag):
+    """JOBOBJECT_BASIC_LIMIT_INFORMATION.LimitFlags (winnt.h)."""
+
+    WORKINGSET = 0x0000_0001
+    PROCESS_TIME = 0x0000_0002
+    JOB_TIME = 0x0000_0004
+    ACTIVE_PROCESS = 0x0000_0008
+    AFFINITY = 0x0000_0010
+    PRIORITY_CLASS = 0x0000_0020
+    PRESERVE_JOB_TIME = 0x0000_0040
+    SCHEDULING_CLASS = 0x0000_0080
+    PROCESS_MEMORY = 0x0000_0100
+    JOB_MEMORY = 0x0000_0200
+    DIE_ON_UNHANDLED_EXCEPTION = 0x0000_0400
+    BREAKAWAY_OK = 0x0000_0800
+    SILENT_BREAKAWAY_OK = 0x0000_1000
+    KILL_ON_JOB_CLOSE = 0x0000_2000
+
+
 class Jobs(Protocol):
-    pass
+    def CreateJobObjectW(self, lpJobAttributes: CData, lpName: WideString, /) -> int: ...
+    def OpenJobObjectW(self, dwDesiredAccess: int, bInheritHandle: int, lpName: WideString, /) -> int: ...
+    def AssignProcessToJobObject(self, hJob: int, hProcess: int, /) -> int: ...
+    def TerminateJobObject(self, hJob: int, uExitCode: int, /) -> int: ...
+    def IsProcessInJob(self, ProcessHandle: int, JobHandle: int, Result: CData, /) -> int: ...
+    def SetInformationJobObject(
+        self,
+        hJob: int,
+        JobObjectInformationClass: int,
+        lpJobObjectInformation: CData,
+        cbJobObjectInformationLength: int,
+        /,
+    ) -> int: ...
+    def QueryInformationJobObject(
+        self,
+        hJob: int,
+        JobObjectInformationClass: int,
+        lpJobObjectInformation: CData,
+        cbJobObjectInformationLength: int,
+        lpReturnLength: CData,
+        /,
+    ) -> int: ...

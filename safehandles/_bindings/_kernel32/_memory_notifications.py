@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import enum
 from typing import Protocol
 
+from .._types import CData
+
 DECLARATIONS = """
+/* memoryapi.h; NotificationType is a MEMORY_RESOURCE_NOTIFICATION_TYPE */
+HANDLE CreateMemoryResourceNotification(int NotificationType);
+BOOL QueryMemoryResourceNotification(HANDLE ResourceNotificationHandle, BOOL *ResourceState);
 """
 
 
+class MemoryCondition(enum.IntEnum):
+    """MEMORY_RESOURCE_NOTIFICATION_TYPE (memoryapi.h): which condition a notification watches."""
+
+    LOW = 0
+    HIGH = 1
+
+
 class MemoryNotifications(Protocol):
-    pass
+    def CreateMemoryResourceNotification(self, NotificationType: int, /) -> int: ...
+    def QueryMemoryResourceNotification(
+        self, ResourceNotificationHandle: int, ResourceState: CData, /
+    ) -> int: ...

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+import enum
+from typing import Final, Protocol
 
-from .._types import CData
+from .._types import CData, WideString
 
 DECLARATIONS = """
 HANDLE GetCurrentProcess(void);
@@ -19,7 +20,80 @@ DWORD GetCurrentThreadId(void);
 HANDLE OpenThread(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwThreadId);
 DWORD GetThreadId(HANDLE Thread);
 BOOL GetExitCodeThread(HANDLE hThread, DWORD *lpExitCode);
+
+/* processthreadsapi.h */
+typedef struct _STARTUPINFOW {
+    DWORD cb;
+    WCHAR *lpReserved;
+    WCHAR *lpDesktop;
+    WCHAR *lpTitle;
+    DWORD dwX;
+    DWORD dwY;
+    DWORD dwXSize;
+    DWORD dwYSize;
+    DWORD dwXCountChars;
+    DWORD dwYCountChars;
+    DWORD dwFillAttribute;
+    DWORD dwFlags;
+    WORD wShowWindow;
+    WORD cbReserved2;
+    BYTE *lpReserved2;
+    HANDLE hStdInput;
+    HANDLE hStdOutput;
+    HANDLE hStdError;
+} STARTUPINFOW;
+
+/* winbase.h; lpAttributeList is an opaque LPPROC_THREAD_ATTRIBUTE_LIST */
+typedef struct _STARTUPINFOEXW {
+    STARTUPINFOW StartupInfo;
+    void *lpAttributeList;
+} STARTUPINFOEXW;
+
+typedef struct _PROCESS_INFORMATION {
+    HANDLE hProcess;
+    HANDLE hThread;
+    DWORD dwProcessId;
+    DWORD dwThreadId;
+} PROCESS_INFORMATION;
+
+BOOL CreateProcessW(const WCHAR *lpApplicationName, WCHAR *lpCommandLine,
+                    SECURITY_ATTRIBUTES *lpProcessAttributes,
+                    SECURITY_ATTRIBUTES *lpThreadAttributes, BOOL bInheritHandles,
+                    DWORD dwCreationFlags, void *lpEnvironment,
+                    const WCHAR *lpCurrentDirectory, STARTUPINFOW *lpStartupInfo,
+                    PROCESS_INFORMATION *lpProcessInformation);
+BOOL InitializeProcThreadAttributeList(void *lpAttributeList, DWORD dwAttributeCount,
+                                       DWORD dwFlags, SIZE_T *lpSize);
+BOOL UpdateProcThreadAttribute(void *lpAttributeList, DWORD dwFlags, ULONG_PTR Attribute,
+                               void *lpValue, SIZE_T cbSize, void *lpPreviousValue,
+                               SIZE_T *lpReturnSize);
+void DeleteProcThreadAttributeList(void *lpAttributeList);
 """
+
+#: processthreadsapi.h / winbase.h: ProcThreadAttributeValue(2, FALSE, TRUE, FALSE).
+PROC_THREAD_ATTRIBUTE_HANDLE_LIST: Final = 0x0002_0002
+
+
+class CreationFlag(enum.IntFlag):
+    """Process creation flags of CreateProcessW (winbase.h)."""
+
+    DEBUG_PROCESS = 0x0000_0001
+    DEBUG_ONLY_THIS_PROCESS = 0x0000_0002
+    CREATE_SUSPENDED = 0x0000_0004
+    DETACHED_PROCESS = 0x0000_0008
+    CREATE_NEW_CONSOLE = 0x0000_0010
+    CREATE_NEW_PROCESS_GROUP = 0x0000_0200
+    CREATE_UNICODE_ENVIRONMENT = 0x0000_0400
+    EXTENDED_STARTUPINFO_PRESENT = 0x0008_0000
+    CREATE_BREAKAWAY_FROM_JOB = 0x0100_0000
+    CREATE_NO_WINDOW = 0x0800_0000
+
+
+class StartupFlag(enum.IntFlag):
+    """STARTUPINFOW.dwFlags (processthreadsapi.h)."""
+
+    USESHOWWINDOW = 0x0000_0001
+    USESTDHANDLES = 0x0000_0100
 
 
 class Processes(Protocol):
@@ -35,3 +109,32 @@ class Processes(Protocol):
     def OpenThread(self, dwDesiredAccess: int, bInheritHandle: int, dwThreadId: int, /) -> int: ...
     def GetThreadId(self, Thread: int, /) -> int: ...
     def GetExitCodeThread(self, hThread: int, lpExitCode: CData, /) -> int: ...
+    def CreateProcessW(
+        self,
+        lpApplicationName: WideString,
+        lpCommandLine: CData,
+        lpProcessAttributes: CData,
+        lpThreadAttributes: CData,
+        bInheritHandles: int,
+        dwCreationFlags: int,
+        lpEnvironment: CData,
+        lpCurrentDirectory: WideString,
+        lpStartupInfo: CData,
+        lpProcessInformation: CData,
+        /,
+    ) -> int: ...
+    def InitializeProcThreadAttributeList(
+        self, lpAttributeList: CData, dwAttributeCount: int, dwFlags: int, lpSize: CData, /
+    ) -> int: ...
+    def UpdateProcThreadAttribute(
+        self,
+        lpAttributeList: CData,
+        dwFlags: int,
+        Attribute: int,
+        lpValue: CData,
+        cbSize: int,
+        lpPreviousValue: CData,
+        lpReturnSize: CData,
+        /,
+    ) -> int: ...
+    def DeleteProcThreadAttributeList(self, lpAttributeList: CData, /) -> None: ...
