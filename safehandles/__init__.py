@@ -23,6 +23,12 @@ Exceptions::
     RuntimeError
      └── AbandonedMutexError        a wait acquired a mutex whose owner died
 
+Diagnostics tell what a process holds and what leaks: ``process_handle_count``,
+``handle_census`` and ``list_handles`` read the kernel's handle table;
+``start_tracking``/``snapshot`` list the wrappers opened and not closed, with
+where each was made; the ``safehandles.pytest_plugin`` fails tests that leak;
+``python -m safehandles census|watch`` does the same from the command line.
+
 The package imports on every OS with the same types, so a mypy run gives the
 same answer on Linux and Windows; creating a Windows object elsewhere raises
 ``UnsupportedPlatformError``.
@@ -30,6 +36,26 @@ same answer on Linux and Windows; creating a Windows object elsewhere raises
 
 from __future__ import annotations
 
+from ._bindings._advapi32._eventlog import EventType
+from ._bindings._advapi32._registry import (
+    KeyAccess,
+    ValueType,
+)
+from ._bindings._advapi32._services import (
+    ServiceAccess,
+    ServiceManagerAccess,
+    ServiceState,
+    ServiceStateFilter,
+    ServiceType,
+)
+from ._bindings._advapi32._tokens import (
+    ImpersonationLevel,
+    IntegrityLevel,
+    PrivilegeAttribute,
+    RestrictedTokenFlag,
+    TokenAccess,
+    TokenType,
+)
 from ._bindings._constants import (
     EventAccess,
     HeapOption,
@@ -40,13 +66,53 @@ from ._bindings._constants import (
     ThreadAccess,
     TimerAccess,
 )
-from ._core._errors import AbandonedMutexError, ObjectDisposedError, UnsupportedPlatformError
+from ._bindings._kernel32._comm import (
+    Parity,
+    StopBits,
+)
+from ._bindings._kernel32._console import ConsoleMode
+from ._bindings._kernel32._files import (
+    ChangeFilter,
+    CreationDisposition,
+    FileAccess,
+    FileAttribute,
+    FileFlag,
+    FileShare,
+    FileType,
+)
+from ._bindings._kernel32._jobs import (
+    JobAccess,
+    JobLimit,
+)
+from ._bindings._kernel32._mapping import (
+    FileMapAccess,
+    PageProtection,
+)
+from ._bindings._kernel32._memory_notifications import MemoryCondition
+from ._bindings._kernel32._modules import LoadFlag
+from ._bindings._kernel32._pipes import PipeDirection
+from ._bindings._kernel32._processes import CreationFlag
+from ._bindings._ws2_32 import (
+    AddressFamily,
+    ShutdownHow,
+    SocketKind,
+    SocketProtocol,
+)
+from ._core._errors import (
+    AbandonedMutexError,
+    ObjectDisposedError,
+    UnsupportedPlatformError,
+)
 from ._core._safehandle import (
     SafeHandle,
     SafeHandleMinusOneIsInvalid,
     SafeHandleZeroOrMinusOneIsInvalid,
 )
-from ._diagnostics._census import HandleInfo, handle_census, list_handles
+from ._diagnostics._census import (
+    HandleInfo,
+    handle_census,
+    list_handles,
+)
 from ._diagnostics._counts import process_handle_count
 from ._diagnostics._tracking import (
     KindDiff,
@@ -57,68 +123,204 @@ from ._diagnostics._tracking import (
     start_tracking,
     stop_tracking,
 )
-
-# The catalogue's areas; their names are added to __all__ below.
-from ._kinds import _public_advapi, _public_files, _public_sockets, _public_system
-from ._kinds._base import KernelHandle, WaitableHandle, Win32Handle
+from ._kinds._base import (
+    KernelHandle,
+    WaitableHandle,
+    Win32Handle,
+)
+from ._kinds._change import ChangeNotification
+from ._kinds._comm import (
+    CommDevice,
+    CommSettings,
+    CommTimeouts,
+)
+from ._kinds._completion_port import (
+    CompletionStatus,
+    IoCompletionPort,
+)
+from ._kinds._console import (
+    ConsoleInput,
+    ConsoleScreenBuffer,
+)
+from ._kinds._desktop import (
+    Desktop,
+    WindowStation,
+)
 from ._kinds._event import Event
+from ._kinds._eventlog import (
+    EventLog,
+    EventRecord,
+    EventSource,
+)
+from ._kinds._file import File
+from ._kinds._find import (
+    FindEntry,
+    FindFile,
+)
 from ._kinds._guard import Acquired
 from ._kinds._heap import Heap
+from ._kinds._job import (
+    Job,
+    JobAccounting,
+)
+from ._kinds._mailslot import (
+    Mailslot,
+    MailslotInfo,
+)
+from ._kinds._mapping import (
+    FileMapping,
+    MappedView,
+)
+from ._kinds._memory_notification import MemoryResourceNotification
+from ._kinds._module import Module
 from ._kinds._mutex import Mutex
+from ._kinds._pipe import (
+    NamedPipeServer,
+    Pipe,
+    PipeEnd,
+)
 from ._kinds._process import Process
-from ._kinds._public_advapi import *  # noqa: F403
-from ._kinds._public_files import *  # noqa: F403
-from ._kinds._public_sockets import *  # noqa: F403
-from ._kinds._public_system import *  # noqa: F403
+from ._kinds._registry import RegistryKey
+from ._kinds._registry_values import RegistryValue
+from ._kinds._resource_update import ResourceUpdate
 from ._kinds._semaphore import Semaphore
+from ._kinds._service import (
+    Service,
+    ServiceEntry,
+    ServiceManager,
+    ServiceStatus,
+)
+from ._kinds._socket import Socket
+from ._kinds._spawn import (
+    Spawned,
+    spawn,
+)
 from ._kinds._thread import Thread
 from ._kinds._timer import WaitableTimer
-from ._kinds._wait import wait_all, wait_any
+from ._kinds._token import (
+    AccessToken,
+    Privilege,
+)
+from ._kinds._wait import (
+    wait_all,
+    wait_any,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AbandonedMutexError",
+    "AccessToken",
     "Acquired",
+    "AddressFamily",
+    "ChangeFilter",
+    "ChangeNotification",
+    "CommDevice",
+    "CommSettings",
+    "CommTimeouts",
+    "CompletionStatus",
+    "ConsoleInput",
+    "ConsoleMode",
+    "ConsoleScreenBuffer",
+    "CreationDisposition",
+    "CreationFlag",
+    "Desktop",
     "Event",
     "EventAccess",
+    "EventLog",
+    "EventRecord",
+    "EventSource",
+    "EventType",
+    "File",
+    "FileAccess",
+    "FileAttribute",
+    "FileFlag",
+    "FileMapAccess",
+    "FileMapping",
+    "FileShare",
+    "FileType",
+    "FindEntry",
+    "FindFile",
     "HandleInfo",
     "Heap",
     "HeapOption",
+    "ImpersonationLevel",
+    "IntegrityLevel",
+    "IoCompletionPort",
+    "Job",
+    "JobAccess",
+    "JobAccounting",
+    "JobLimit",
     "KernelHandle",
+    "KeyAccess",
     "KindDiff",
+    "LoadFlag",
+    "Mailslot",
+    "MailslotInfo",
+    "MappedView",
+    "MemoryCondition",
+    "MemoryResourceNotification",
+    "Module",
     "Mutex",
     "MutexAccess",
+    "NamedPipeServer",
     "ObjectDisposedError",
     "OpenedHandle",
+    "PageProtection",
+    "Parity",
+    "Pipe",
+    "PipeDirection",
+    "PipeEnd",
+    "Privilege",
+    "PrivilegeAttribute",
     "Process",
     "ProcessAccess",
+    "RegistryKey",
+    "RegistryValue",
+    "ResourceUpdate",
+    "RestrictedTokenFlag",
     "SafeHandle",
     "SafeHandleMinusOneIsInvalid",
     "SafeHandleZeroOrMinusOneIsInvalid",
     "Semaphore",
     "SemaphoreAccess",
+    "Service",
+    "ServiceAccess",
+    "ServiceEntry",
+    "ServiceManager",
+    "ServiceManagerAccess",
+    "ServiceState",
+    "ServiceStateFilter",
+    "ServiceStatus",
+    "ServiceType",
+    "ShutdownHow",
     "Snapshot",
+    "Socket",
+    "SocketKind",
+    "SocketProtocol",
+    "Spawned",
     "StandardAccess",
+    "StopBits",
     "Thread",
     "ThreadAccess",
     "TimerAccess",
+    "TokenAccess",
+    "TokenType",
     "UnsupportedPlatformError",
+    "ValueType",
     "WaitableHandle",
     "WaitableTimer",
     "Win32Handle",
+    "WindowStation",
     "__version__",
     "handle_census",
     "is_tracking",
     "list_handles",
     "process_handle_count",
     "snapshot",
+    "spawn",
     "start_tracking",
     "stop_tracking",
     "wait_all",
     "wait_any",
 ]
-__all__ += _public_advapi.__all__
-__all__ += _public_files.__all__
-__all__ += _public_sockets.__all__
-__all__ += _public_system.__all__

@@ -6,8 +6,9 @@
     thread's last error intact across a release that happens at the end of
     another call, and turns a failed release into ``OSError`` with ``winerror``.
 ``KernelHandle``
-    An entry in the process handle table, closed by ``CloseHandle``: it can be
-    inherited and protected from closing.
+    An entry in the process handle table, closed by ``CloseHandle`` unless the
+    kind names another destroyer (``closesocket``, ``RegCloseKey``...): it can be
+    inherited, protected from closing and duplicated.
 ``WaitableHandle``
     A kernel object the wait functions accept.
 """
@@ -139,7 +140,7 @@ class Win32Handle(SafeHandleZeroOrMinusOneIsInvalid):
 
 
 class KernelHandle(Win32Handle):
-    """A kernel object handle: an entry in the process handle table, closed by ``CloseHandle``."""
+    """An entry in the process handle table (closed by ``CloseHandle`` unless the kind says otherwise)."""
 
     __slots__ = ()
 
