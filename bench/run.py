@@ -35,6 +35,7 @@ SUITE = ROOT / "bench" / "suite.py"
 RATIOS: dict[str, str | tuple[str, ...]] = {
     "add_ref+release pair (ns)": "raw cffi call, user mode (ns)",
     "create+close trivial SafeHandle (ns)": "raw cffi call, user mode (ns)",
+    "create+close with tracking on (ns)": "create+close trivial SafeHandle (ns)",
     "Heap.alloc+free, safehandles (ns)": (
         "HeapAlloc+HeapFree, raw cffi (ns)",
         "HeapAlloc+HeapFree, raw cffi via lib attribute (ns)",

@@ -103,9 +103,13 @@ def core() -> dict[str, float]:
         for _ in range(n // 10):
             object()
 
+    sh.start_tracking(10)
+    tracked = per_op(create_close, n // 10)
+    sh.stop_tracking()
     figures = {
         "add_ref+release pair (ns)": per_op(ref_pairs, n),
         "create+close trivial SafeHandle (ns)": per_op(create_close, n // 10),
+        "create+close with tracking on (ns)": tracked,
         "object() for scale (ns)": per_op(plain_object, n // 10),
         "bytes per live trivial SafeHandle": bytes_per_object(Trivial),
     }

@@ -21,6 +21,7 @@ Off, it costs one global read per registration.
 from __future__ import annotations
 
 import atexit
+import sys
 import traceback
 import weakref
 from pathlib import Path
@@ -51,9 +52,20 @@ _PACKAGE = str(Path(__file__).resolve().parent.parent)
 
 
 def _creation_stack(depth: int) -> Stack:
-    """The caller's stack, innermost last, without this package's own frames."""
-    frames = [frame for frame in traceback.extract_stack() if not frame.filename.startswith(_PACKAGE)]
-    return tuple(frames[-depth:])
+    """The caller's innermost *depth* frames, innermost last, without this package's own.
+
+    Source lines are not read now (that touches the disk for every frame):
+    a ``FrameSummary`` looks its line up when it is first printed.
+    """
+    frames = []
+    for frame, lineno in traceback.walk_stack(sys._getframe(1)):
+        if frame.f_code.co_filename.startswith(_PACKAGE):
+            continue
+        frames.append((frame, lineno))
+        if len(frames) == depth:
+            break
+    frames.reverse()
+    return tuple(traceback.StackSummary.extract(iter(frames), lookup_lines=False))
 
 
 def add(handle: SafeHandle) -> None:
