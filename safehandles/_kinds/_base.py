@@ -21,7 +21,7 @@ from typing import ClassVar, Final
 
 from typing_extensions import Self
 
-from .._bindings._constants import NULL, DuplicateOption, HandleFlag, WaitResult
+from .._bindings._constants import NULL, STILL_ACTIVE, DuplicateOption, HandleFlag, WaitResult
 from .._bindings._errors import check_bool, last_error, raise_winerror, winerror_exception
 from .._bindings._native import ffi, kernel32
 from .._bindings._types import CData
@@ -233,6 +233,15 @@ class WaitableHandle(KernelHandle):
         if result == WaitResult.FAILED:
             raise_winerror("WaitForSingleObject")
         return result
+
+    def _exit_code(self, getter: Callable[[int, CData], int], function: str) -> int | None:
+        """A process's or thread's exit code from *getter*, or None while it runs."""
+        code = ffi.new("DWORD *")
+        check_bool(self._call(getter, code), function)
+        # STILL_ACTIVE is also a legal exit code: only a wait tells them apart.
+        if code[0] == STILL_ACTIVE and self._wait(0) == WaitResult.TIMEOUT:
+            return None
+        return int(code[0])
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until the object is signalled: True if it was, False on timeout.

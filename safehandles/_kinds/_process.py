@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from typing_extensions import Self
 
-from .._bindings._constants import STILL_ACTIVE, ProcessAccess, WaitResult
+from .._bindings._constants import ProcessAccess
 from .._bindings._errors import check_bool, raise_winerror
 from .._bindings._native import ffi, kernel32
 from ._arguments import positive_int
@@ -122,12 +122,7 @@ class Process(WaitableHandle):
     @property
     def exit_code(self) -> int | None:
         """The exit code, or None while the process runs."""
-        code = ffi.new("DWORD *")
-        check_bool(self._call(kernel32.GetExitCodeProcess, code), "GetExitCodeProcess")
-        # STILL_ACTIVE is also a legal exit code: only a wait tells them apart.
-        if code[0] == STILL_ACTIVE and self._wait(0) == WaitResult.TIMEOUT:
-            return None
-        return int(code[0])
+        return self._exit_code(kernel32.GetExitCodeProcess, "GetExitCodeProcess")
 
     def terminate(self, exit_code: int = 1) -> None:
         """End the process with *exit_code* (needs ``ProcessAccess.TERMINATE``)."""

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing_extensions import Self
 
-from .._bindings._constants import STILL_ACTIVE, ThreadAccess, WaitResult
-from .._bindings._errors import check_bool, raise_winerror
-from .._bindings._native import ffi, kernel32
+from .._bindings._constants import ThreadAccess
+from .._bindings._errors import raise_winerror
+from .._bindings._native import kernel32
 from ._arguments import positive_int
 from ._base import WaitableHandle
 from ._catalogue import Entry
@@ -76,8 +76,4 @@ class Thread(WaitableHandle):
     @property
     def exit_code(self) -> int | None:
         """The exit code, or None while the thread runs."""
-        code = ffi.new("DWORD *")
-        check_bool(self._call(kernel32.GetExitCodeThread, code), "GetExitCodeThread")
-        if code[0] == STILL_ACTIVE and self._wait(0) == WaitResult.TIMEOUT:
-            return None
-        return int(code[0])
+        return self._exit_code(kernel32.GetExitCodeThread, "GetExitCodeThread")
