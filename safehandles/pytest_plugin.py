@@ -46,6 +46,7 @@ from ._diagnostics._tracking import (
     start_tracking,
     stop_tracking,
 )
+from ._kinds._event import Event
 
 __all__ = ["LeakCheck", "handle_leak_check"]
 
@@ -88,12 +89,12 @@ def _standard_stream_handles() -> set[int]:
     return values
 
 
-def _os_handles() -> set[tuple[int, str]]:
-    """This process's open handles as (value, type) pairs, less the standard streams'; empty off Windows."""
+def _os_handles() -> dict[int, str]:
+    """This process's open handles (value: type), less the standard streams'; empty off Windows."""
     if not IS_WINDOWS:
-        return set()
+        return {}
     streams = _standard_stream_handles()
-    return {(h.value, h.type_name) for h in list_handles(os.getpid()) if h.value not in streams}
+    return {h.value: h.type_name for h in list_handles(os.getpid()) if h.value not in streams}
 
 
 def _warm_up() -> None:
@@ -101,6 +102,8 @@ def _warm_up() -> None:
     global _warmed_up
     if not _warmed_up:
         gc.collect()
+        if IS_WINDOWS:  # the first named object opens the session's object directory, for good
+            Event.create(name=f"Local\\safehandles-warm-up-{os.getpid()}").close()
         _os_handles()
         snapshot()
         _warmed_up = True
@@ -113,7 +116,7 @@ class LeakCheck:
         self._depth = traceback_depth
         self._was_tracking = False
         self._wrappers: Snapshot | None = None
-        self._os: set[tuple[int, str]] = set()
+        self._os: dict[int, str] = {}
 
     def start(self) -> None:
         _warm_up()
@@ -131,7 +134,8 @@ class LeakCheck:
                 if attempt:  # a full collection is slow: only once something looks left open
                     gc.collect()
                 wrappers = snapshot().compare_to(self._wrappers)
-                os_new = _os_handles() - self._os
+                # By value: a type name could in principle be read differently twice.
+                os_new = {(value, name) for value, name in _os_handles().items() if value not in self._os}
                 if not wrappers and not os_new:
                     return None
                 time.sleep(0.01 * attempt)

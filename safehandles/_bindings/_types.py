@@ -41,8 +41,8 @@ typedef uintptr_t ULONG_PTR;
 typedef char16_t WCHAR;
 typedef intptr_t HANDLE;
 typedef uintptr_t ADDRESS;
-/* LARGE_INTEGER is a union whose whole value is one 64-bit integer; it is
-   only ever passed by pointer here, so int64_t has the same layout. */
+/* LARGE_INTEGER is a union whose whole value is one 64-bit integer: int64_t
+   has the same layout, and on x64 the same calling convention by value. */
 typedef int64_t LARGE_INTEGER;
 
 typedef struct _SECURITY_ATTRIBUTES {

@@ -20,10 +20,11 @@ import safehandles as sh
 from safehandles._bindings._native import IS_WINDOWS
 
 Say = Callable[[str], None]
+EXIT_NOT_WINDOWS = 3
 
 
 def run_tour(out: TextIO) -> int:
-    """Print the tour to *out*; return 0, or 1 where Windows is unavailable."""
+    """Print the tour to *out*; return 0, or 3 where Windows is unavailable."""
 
     def say(text: str) -> None:
         print(text, file=out, flush=True)
@@ -31,7 +32,7 @@ def run_tour(out: TextIO) -> int:
     if not IS_WINDOWS:
         say(f"safehandles wraps Windows handles; this is {sys.platform}.")
         say("On Linux, run the tour under Wine: python3 tools/dev.py tour")
-        return 1
+        return EXIT_NOT_WINDOWS
     say(f"safehandles {sh.__version__} on Python {sys.version.split()[0]}, pid {os.getpid()}")
     for number, step in enumerate(STEPS, 1):
         say(f"\n{number}. {(step.__doc__ or '').strip()}")
@@ -104,7 +105,10 @@ def _deferred_close(say: Say) -> None:
     time.sleep(0.2)  # let the wait reach the kernel, holding its reference
     event.close()
     say(f"   close() with a wait in flight: is_closed={event.is_closed}")
-    event.set()
+    try:
+        event.set()  # a closing handle still serves calls: it stays open for the wait
+    except sh.ObjectDisposedError:  # the waiter had not started waiting yet (a loaded machine)
+        say("   (the wait had not begun: the close took effect at once)")
     waiter.join()
     say(f"   the wait returned, the last reference went: is_closed={event.is_closed}")
 

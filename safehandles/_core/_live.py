@@ -21,6 +21,7 @@ Off, it costs one global read per registration.
 from __future__ import annotations
 
 import atexit
+import os
 import sys
 import traceback
 import weakref
@@ -48,7 +49,7 @@ class Traced(weakref.ref["SafeHandle"]):
 _live: dict[int, weakref.ref[SafeHandle]] = {}
 #: How many frames a registration records; 0 while tracking is off.
 _traceback_depth = 0
-_PACKAGE = str(Path(__file__).resolve().parent.parent)
+_PACKAGE = str(Path(__file__).resolve().parent.parent) + os.sep
 
 
 def _creation_stack(depth: int) -> Stack:

@@ -27,6 +27,7 @@ Task Manager's count.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import Counter
 from dataclasses import dataclass
@@ -83,7 +84,8 @@ def _query(information_class: int, *, per_object: bool = False) -> Any:
 
 def _table() -> list[tuple[int, int, int, int, int]]:
     """Every handle of every process: (pid, value, type index, access, attributes)."""
-    table: Any = ffi.cast("SYSTEM_HANDLE_INFORMATION_EX *", _query(_SYSTEM_EXTENDED_HANDLE_INFORMATION))
+    buffer = _query(_SYSTEM_EXTENDED_HANDLE_INFORMATION)  # a cast does not keep its buffer alive: this does
+    table: Any = ffi.cast("SYSTEM_HANDLE_INFORMATION_EX *", buffer)
     entries = table.Handles
     return [
         (
@@ -121,12 +123,12 @@ def _type_names(table: list[tuple[int, int, int, int, int]]) -> dict[int, str]:
         if pid == own_pid:
             samples.setdefault(index, []).append(value)
     for index, values in samples.items():
-        for value in values:
-            try:
-                names[index] = object_type_name(value)
-                break
-            except OSError:  # closed since the table was read: try another of that type
-                continue
+        answers: set[str] = set()
+        for value in values[:2]:  # two of our own handles of that type, where we hold two
+            with contextlib.suppress(OSError):  # closed since the table was read
+                answers.add(object_type_name(value))
+        if len(answers) == 1:  # a value reused meanwhile by another type would disagree
+            names[index] = answers.pop()
     return names
 
 

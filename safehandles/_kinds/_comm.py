@@ -95,7 +95,7 @@ class CommDevice(StreamHandle):
         )
         return result
 
-    def _state(self) -> Any:
+    def _dcb(self) -> Any:
         dcb: Any = ffi.new("DCB *")
         dcb.DCBlength = ffi.sizeof("DCB")
         check_bool(self._call(kernel32.GetCommState, dcb), "GetCommState")
@@ -103,7 +103,7 @@ class CommDevice(StreamHandle):
 
     def settings(self) -> CommSettings:
         """The line's current settings (``GetCommState``)."""
-        dcb = self._state()
+        dcb = self._dcb()
         return CommSettings(
             baud_rate=int(dcb.BaudRate),
             byte_size=int(dcb.ByteSize),
@@ -126,7 +126,7 @@ class CommDevice(StreamHandle):
             byte_size = positive_int(byte_size, "byte_size", minimum=4, maximum=8)
         checked_parity = None if parity is None else _member(Parity, parity, "parity")
         checked_stop = None if stop_bits is None else _member(StopBits, stop_bits, "stop_bits")
-        dcb = self._state()
+        dcb = self._dcb()
         if baud_rate is not None:
             dcb.BaudRate = baud_rate
         if byte_size is not None:

@@ -299,6 +299,10 @@ class File(StreamHandle):
         flags = _fd_flags(mode)
         msvcrt = _msvcrt()
         self._require_synchronous("to_python_file")
+        if transfer and not self.owns_handle:
+            raise ValueError(
+                f"{self!r} is borrowed: it has no ownership to transfer; use transfer=False for a duplicate"
+            )
         source = self if transfer else self.duplicate()
         value = source.detach()
         try:

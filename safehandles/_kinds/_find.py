@@ -23,6 +23,7 @@ from .._bindings._constants import INVALID_HANDLE_VALUE
 from .._bindings._errors import last_error, raise_winerror
 from .._bindings._kernel32._files import FileAttribute, FileError
 from .._bindings._native import ffi, kernel32
+from .._core._errors import ObjectDisposedError
 from ._base import Win32Handle
 from ._catalogue import Entry
 from ._stream import file_path
@@ -81,7 +82,7 @@ class FindFile(Win32Handle):
 
     def __init__(self, *, owns_handle: bool = True) -> None:
         super().__init__(owns_handle=owns_handle)
-        self._data: Any = None  # the WIN32_FIND_DATAW the search fills
+        self._data: Any = ffi.new("WIN32_FIND_DATAW *")  # what the search fills (from_raw too)
         self._pending: FindEntry | None = None
         self._done = False
 
@@ -111,10 +112,11 @@ class FindFile(Win32Handle):
 
     def __next__(self) -> FindEntry:
         """The next entry (``FindNextFileW``); the search ends at ``ERROR_NO_MORE_FILES``."""
+        if self.is_closed:  # a closed search says so, whether or not it had finished
+            raise ObjectDisposedError(f"{type(self).__name__} is closed")
         pending = self._pending
         if pending is not None:
             self._pending = None
-            self._call(lambda _: None)  # a closed search raises ObjectDisposedError, as below
             return pending
         if self._done:
             raise StopIteration

@@ -52,14 +52,17 @@ _PROTECTIONS: Final = frozenset(
         PageProtection.EXECUTE_WRITECOPY,
     }
 )
-_SECTION_FLAGS: Final = PageProtection.SEC_COMMIT | PageProtection.SEC_RESERVE
+_COPY_ON_WRITE: Final = PageProtection.WRITECOPY | PageProtection.EXECUTE_WRITECOPY
+# SEC_RESERVE is refused: its pages would need VirtualAlloc(MEM_COMMIT) before any
+# access, and a read or write through a view of reserved pages crashes the process.
+_SECTION_FLAGS: Final = PageProtection.SEC_COMMIT
 
 
 def _protection(protect: int) -> int:
     if isinstance(protect, bool) or not isinstance(protect, int):
         raise TypeError(f"protect must be a PageProtection, not {type(protect).__name__}")
     if protect & ~_SECTION_FLAGS not in _PROTECTIONS:
-        raise ValueError(f"protect {protect:#x} must be one PAGE_* protection (plus SEC_* flags)")
+        raise ValueError(f"protect {protect:#x} must be one PAGE_* protection (plus SEC_COMMIT)")
     return protect
 
 
@@ -79,13 +82,14 @@ class FileMapping(KernelHandle):
     _object_type = "Section"
     _rights = FileMapAccess
 
-    __slots__ = ("_created_new", "_size", "_writable")
+    __slots__ = ("_copy_on_write", "_created_new", "_size", "_writable")
 
     def __init__(self, *, owns_handle: bool = True) -> None:
         super().__init__(owns_handle=owns_handle)
         self._created_new = False
         self._size: int | None = None
         self._writable = True
+        self._copy_on_write = False
 
     @property
     def created_new(self) -> bool:
@@ -129,9 +133,9 @@ class FileMapping(KernelHandle):
         attributes = security_attributes(inheritable)
 
         def create_over(value: int) -> int:
+            kernel32.SetLastError(0)  # a fresh mapping leaves the last error as it found it
             return kernel32.CreateFileMappingW(value, attributes, protection, high, low, native_name)
 
-        kernel32.SetLastError(0)  # a fresh mapping leaves the last error as it found it
         if file is None:
             self, error = cls._adopt(
                 "CreateFileMappingW", lambda: create_over(INVALID_HANDLE_VALUE), filename=checked
@@ -146,7 +150,16 @@ class FileMapping(KernelHandle):
         self._created_new = error != WinError.ALREADY_EXISTS
         self._size = size if self._created_new else None
         self._writable = bool(protection & _WRITABLE)
+        self._copy_on_write = bool(protection & _COPY_ON_WRITE)
         return self
+
+    def duplicate(self, *, access: int | None = None, inheritable: bool = False) -> Self:
+        """A second handle to this mapping; its views are writable only if the copy's access allows."""
+        copy = super().duplicate(access=access, inheritable=inheritable)
+        copy._size = self._size
+        copy._copy_on_write = self._copy_on_write
+        copy._writable = self._writable and (access is None or bool(access & FileMapAccess.WRITE))
+        return copy
 
     @classmethod
     def open(
@@ -179,7 +192,9 @@ class FileMapping(KernelHandle):
         if size is not None:
             size = positive_int(size, "size", minimum=1, maximum=_SIZE_MAX)
         write = self._writable if writable is None else bool(writable)
-        access = FileMapAccess.READ | (FileMapAccess.WRITE if write else 0)
+        # A copy-on-write section maps with FILE_MAP_COPY: FILE_MAP_WRITE needs a read-write section.
+        writing = FileMapAccess.COPY if self._copy_on_write else FileMapAccess.WRITE
+        access = FileMapAccess.READ | (writing if write else 0)
         view = MappedView()
         address = self._call(kernel32.MapViewOfFile, access, offset >> 32, offset & 0xFFFF_FFFF, size or 0)
         view.set_handle(address)

@@ -20,7 +20,7 @@ from typing import ClassVar
 
 from typing_extensions import Self
 
-from .._bindings._errors import check_bool, raise_winerror
+from .._bindings._errors import check_bool, last_error, raise_winerror
 from .._bindings._kernel32._modules import LoadFlag, ModuleHandleFlag
 from .._bindings._native import ffi, kernel32
 from .._bindings._types import CData
@@ -173,9 +173,13 @@ class Module(Win32Handle):
         info = kernel32.FindResourceExW(module, native_type, native_name, lang)
         if info == 0:
             raise_winerror("FindResourceExW")
+        kernel32.SetLastError(0)  # 0 is also the size of an empty resource: only an error code tells
         size = kernel32.SizeofResource(module, info)
         if size == 0:
-            raise_winerror("SizeofResource")
+            error = last_error()
+            if error:
+                raise_winerror("SizeofResource", error)
+            return b""
         data = kernel32.LoadResource(module, info)
         if data == 0:
             raise_winerror("LoadResource")

@@ -128,6 +128,11 @@ class RegistryKey(KernelHandle):
         except OSError as error:
             return error
 
+    def _check_kind(self) -> None:
+        if self.is_predefined and self.owns_handle:
+            raise ValueError(f"{self._value:#x} is a predefined root: it can only be wrapped as borrowed")
+        super()._check_kind()
+
     @property
     def is_predefined(self) -> bool:
         """Whether this is one of the predefined roots (borrowed, not a handle)."""

@@ -107,12 +107,13 @@ class ResourceUpdate(Win32Handle):
         frees the update either way); a failure raises ``OSError``. If another
         thread is inside a call on this update, the write happens when it returns.
         """
-        self._commit = True
+        if not self.owns_handle:
+            raise ValueError(f"{self!r} is borrowed: its owner ends the update")
         try:
-            self._undisposed.pop()
+            self._undisposed.pop()  # as close() does: exactly one close or commit drops the owner's reference
         except IndexError:
-            self._commit = False
             raise ObjectDisposedError(f"{type(self).__name__} is closed") from None
+        self._commit = True  # set only now: a close() that won the race above discards
         self.dangerous_release()
 
     def release_handle(self) -> bool:

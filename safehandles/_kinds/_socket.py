@@ -50,6 +50,7 @@ from .._bindings._ws2_32 import (
     WsaError,
     WsaFlag,
 )
+from .._core._errors import ObjectDisposedError
 from ._arguments import positive_int
 from ._base import KernelHandle
 from ._catalogue import Entry
@@ -245,10 +246,10 @@ class Socket(KernelHandle):
         alone; any other failure of that check raises ``OSError``.
         """
         info: Any = ffi.new("WSAPROTOCOL_INFOW *")
-        with winsock.started():
+        with winsock.started():  # until the wrapper holds its own Winsock reference
             _protocol_info(value, info)
-        self = cls._wrap(value, owns_handle=owns_handle)
-        self._describe(info.iAddressFamily, info.iSocketType, info.iProtocol)
+            self = cls._wrap(value, owns_handle=owns_handle)
+            self._describe(info.iAddressFamily, info.iSocketType, info.iProtocol)
         return self
 
     def to_python(self) -> _pysocket.socket:
@@ -281,6 +282,8 @@ class Socket(KernelHandle):
         """
         if access is not None:
             raise ValueError("a socket copy has the same rights as the original: access must be None")
+        if self.is_closed:
+            raise ObjectDisposedError(f"{type(self).__name__} is closed")
         info = ffi.new("WSAPROTOCOL_INFOW *")
         pid = kernel32.GetCurrentProcessId()
         if self._call(ws2_32.WSADuplicateSocketW, pid, info) == SOCKET_ERROR:
@@ -337,7 +340,14 @@ class Socket(KernelHandle):
         self._check("listen", self._call(ws2_32.listen, backlog))
 
     def accept(self, *, inheritable: bool = False) -> tuple[Self, Address]:
-        """Wait for a connection; return a new owned socket for it and the peer's address."""
+        """Wait for a connection; return a new owned socket for it and the peer's address.
+
+        ``accept`` gives the new socket the inheritance of Windows' default
+        (inheritable) until this method clears it: a process created with
+        blanket inheritance in that instant could receive it. ``spawn`` never does.
+        """
+        if self.is_closed:
+            raise ObjectDisposedError(f"{type(self).__name__} is closed")
         buffer, length = storage()
         peer = self._new(
             "accept",

@@ -253,7 +253,8 @@ class AccessToken(KernelHandle):
     @property
     def user_sid(self) -> str:
         """The SID of the user the token stands for, as a string ("S-1-5-21-...")."""
-        user: Any = ffi.cast("SID_AND_ATTRIBUTES *", self._information(TokenInformationClass.USER))
+        buffer = self._information(TokenInformationClass.USER)  # keeps the memory the SID lives in
+        user: Any = ffi.cast("SID_AND_ATTRIBUTES *", buffer)
         return _sid_string(user.Sid)
 
     @property
@@ -265,11 +266,12 @@ class AccessToken(KernelHandle):
     @property
     def integrity_level(self) -> IntegrityLevel | int:
         """The mandatory integrity level: an :class:`IntegrityLevel`, or the raw RID if it has no name."""
-        label: Any = ffi.cast(
-            "SID_AND_ATTRIBUTES *", self._information(TokenInformationClass.INTEGRITY_LEVEL)
-        )
+        buffer = self._information(TokenInformationClass.INTEGRITY_LEVEL)  # keeps the SID's memory
+        label: Any = ffi.cast("SID_AND_ATTRIBUTES *", buffer)
         sid = label.Sid
         count = advapi32.GetSidSubAuthorityCount(sid)[0]
+        if count == 0:
+            raise OSError(f"the integrity label of {self!r} has no sub-authority")
         rid = int(advapi32.GetSidSubAuthority(sid, count - 1)[0])
         try:
             return IntegrityLevel(rid)
