@@ -16,7 +16,7 @@ def test_tour_off_windows_explains_and_fails() -> None:
     out = io.StringIO()
     from safehandles._cli._tour import run_tour
 
-    assert run_tour(out) == 1
+    assert run_tour(out) == 3
     assert "under Wine" in out.getvalue()
 
 

@@ -108,3 +108,9 @@ def test_real_port_round_trip() -> None:
         device.timeouts = sh.CommTimeouts(read_interval=50, read_total_constant=100)
         assert device.timeouts.read_total_constant == 100
     assert not probes.is_open(value)
+
+
+def test_repr_makes_no_native_call_open_or_closed(not_a_port: sh.CommDevice) -> None:
+    assert repr(not_a_port).endswith("borrowed open>")  # not a port: a native call here would raise
+    not_a_port.close()
+    assert repr(not_a_port).endswith("borrowed closed>")

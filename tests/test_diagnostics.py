@@ -91,8 +91,8 @@ def test_list_handles_gives_value_type_access_and_flags() -> None:
         assert (mine.inheritable, mine.protect_from_close) == (False, True)
         other = by_value[inherited.dangerous_get_handle()]
         assert (other.type_name, other.inheritable) == ("Mutant", True)
+        assert probes.open_handles() <= set(by_value)  # the same table the probe reads
         plain.protect_from_close = False
-    assert set(by_value) == probes.open_handles() | set(by_value)  # the same table the probe reads
 
 
 def test_census_of_a_child_that_opens_n_events(stop_children: list[subprocess.Popen[str]]) -> None:
@@ -114,10 +114,13 @@ def test_census_of_a_missing_process_is_a_process_lookup_error() -> None:
 
 
 def test_process_handle_count_accepts_none_a_pid_or_a_process() -> None:
-    assert sh.process_handle_count() >= 0
-    assert sh.process_handle_count(os.getpid()) >= 0
-    with sh.Process.open(os.getpid()) as me:
-        assert sh.process_handle_count(me) >= 0
+    with sh.Process.open(os.getpid()) as me:  # opened first: all three see the same table
+        counts = {
+            sh.process_handle_count(),
+            sh.process_handle_count(os.getpid()),
+            sh.process_handle_count(me),
+        }
+    assert len(counts) == 1
     with pytest.raises(TypeError):
         sh.process_handle_count("me")  # type: ignore[arg-type]
     with pytest.raises(OSError, match="OpenProcess"):

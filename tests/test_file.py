@@ -277,3 +277,13 @@ def test_closed_file_raises_object_disposed(tmp_path: Path) -> None:
     ):
         with pytest.raises(sh.ObjectDisposedError):
             operation()
+
+
+def test_a_borrowed_file_cannot_transfer_ownership_to_a_python_file(tmp_path: Path) -> None:
+    with create(tmp_path / "a.bin") as owner:
+        borrowed = sh.File.from_raw(owner.dangerous_get_handle(), owns_handle=False)
+        with pytest.raises(ValueError, match="borrowed"):
+            borrowed.to_python_file("rb")
+        assert probes.is_open(owner.dangerous_get_handle())
+        with borrowed.to_python_file("rb", transfer=False) as python_file:  # a duplicate is fine
+            assert python_file.read() == b""

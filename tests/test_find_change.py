@@ -146,3 +146,23 @@ def test_change_notification_duplicate_and_inheritable(folder: Path) -> None:
 def test_bad_filters(folder: Path, changes: object, error: type[Exception]) -> None:
     with pytest.raises(error):
         sh.ChangeNotification.watch(folder, changes)  # type: ignore[arg-type]
+
+
+def test_a_finished_search_that_was_closed_says_so(tmp_path: Path) -> None:
+    (tmp_path / "one.txt").write_text("1")
+    search = sh.FindFile.open(tmp_path / "*.txt")
+    assert [entry.name for entry in search] == ["one.txt"]
+    search.close()
+    with pytest.raises(sh.ObjectDisposedError):
+        next(search)
+
+
+def test_a_search_adopted_with_from_raw_iterates(tmp_path: Path) -> None:
+    (tmp_path / "one.txt").write_text("1")
+    (tmp_path / "two.txt").write_text("2")
+    with sh.FindFile.open(tmp_path / "*.txt") as first:
+        first_entry = next(first)
+        adopted = sh.FindFile.from_raw(first.detach(), owns_handle=True)
+    with adopted:
+        rest = [entry.name for entry in adopted]
+    assert sorted([first_entry.name, *rest]) == ["one.txt", "two.txt"]

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ import pytest
 import safehandles as sh
 from safehandles._bindings._native import ffi, kernel32
 from tests import probes
+from tests.children import python_code
 
 pytestmark = pytest.mark.windows
 
@@ -219,3 +222,61 @@ def test_bad_view_arguments_and_closed_view() -> None:
         for operation in (view.read, lambda: view.write(0, b"x"), view.flush, view.buffer().__enter__):
             with pytest.raises(sh.ObjectDisposedError):
                 operation()
+
+
+COPY_ON_WRITE_CHILD = """
+import sys
+import safehandles as sh
+path = sys.argv[1]
+with (
+    sh.File.open(path) as file,
+    sh.FileMapping.create(file=file, protect=sh.PageProtection.WRITECOPY) as mapping,
+    mapping.map() as view,
+):
+    view.write(0, b"changed!")
+    assert view.read(0, 8) == b"changed!"
+print("wrote privately", flush=True)
+"""
+
+
+@pytest.mark.wine_differs("a FILE_MAP_COPY view is not writable: the first write is a page fault")
+def test_copy_on_write_mapping_maps_privately(tmp_path: Path) -> None:
+    # In a child: where copy-on-write is missing, the write faults and ends the process.
+    path = tmp_path / "data.bin"
+    path.write_bytes(b"original")
+    result = subprocess.run(
+        [sys.executable, "-c", python_code(COPY_ON_WRITE_CHILD), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    assert "wrote privately" in result.stdout, result.stderr[-2000:]
+    assert path.read_bytes() == b"original"  # copy-on-write: the file never sees the change
+
+
+def test_duplicate_of_a_read_only_mapping_maps_read_only(tmp_path: Path) -> None:
+    path = tmp_path / "data.bin"
+    path.write_bytes(b"abc")
+    with (
+        sh.File.open(path) as file,
+        sh.FileMapping.create(file=file, protect=sh.PageProtection.READONLY) as mapping,
+        mapping.duplicate() as copy,
+        copy.map() as view,
+    ):
+        assert not view.writable
+        assert view.read(0, 3) == b"abc"
+    with (
+        sh.FileMapping.create(4096) as writable,
+        writable.duplicate(access=sh.FileMapAccess.READ) as reader,
+        reader.map() as view,
+    ):
+        assert not view.writable
+
+
+def test_reserved_sections_are_refused_before_any_call() -> None:
+    before = probes.open_handles()
+    with pytest.raises(ValueError, match="SEC_COMMIT"):
+        sh.FileMapping.create(4096, protect=sh.PageProtection.READWRITE | sh.PageProtection.SEC_RESERVE)
+    assert probes.open_handles() - before == set()

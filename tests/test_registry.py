@@ -253,3 +253,13 @@ def test_bad_arguments_raise_before_any_native_call(
         call(root)
     assert list(root.subkeys()) == []
     assert list(root.values()) == []
+
+
+def test_a_predefined_root_cannot_be_adopted_as_owned() -> None:
+    value = HKCU.dangerous_get_handle()
+    with pytest.raises(ValueError, match="predefined root"):
+        sh.RegistryKey.from_raw(value, owns_handle=True)
+    borrowed = sh.RegistryKey.from_raw(value, owns_handle=False)
+    borrowed.close()
+    with HKCU.open("Software") as software:  # the root still works: nothing closed it
+        assert software.is_predefined is False

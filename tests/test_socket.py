@@ -448,3 +448,12 @@ def test_a_closed_python_socket_is_refused() -> None:
     py.close()
     with pytest.raises(ValueError, match="closed"):
         sh.Socket.from_python(py, transfer=True)
+
+
+def test_accept_and_duplicate_on_a_closed_socket_raise_before_any_native_call() -> None:
+    listener = sh.Socket.create()
+    listener.close()
+    with pytest.raises(sh.ObjectDisposedError):
+        listener.accept()
+    with pytest.raises(sh.ObjectDisposedError):
+        listener.duplicate()
