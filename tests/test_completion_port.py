@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +62,12 @@ def test_a_post_wakes_a_waiting_thread() -> None:
         got: list[sh.CompletionStatus | None] = []
         thread = threading.Thread(target=lambda: got.append(port.get(10)))
         thread.start()
+        time.sleep(0.2)  # let the thread block in GetQueuedCompletionStatus
+        assert thread.is_alive()
+        assert not got
         port.post(key=3)
         thread.join(10)
+        assert not thread.is_alive()
         assert got[0] is not None
         assert got[0].key == 3
 

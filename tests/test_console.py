@@ -57,9 +57,8 @@ def exercise() -> None:
         gc.collect()
     assert any(issubclass(w.category, ResourceWarning) for w in caught)
     assert not probes.is_open(value)
-    with pytest.raises(TypeError):
-        sh.ConsoleScreenBuffer.open().write_text(b"bytes")  # type: ignore[arg-type]
-    gc.collect()
+    with sh.ConsoleScreenBuffer.open() as output, pytest.raises(TypeError):
+        output.write_text(b"bytes")  # type: ignore[arg-type]
 
 
 NO_CONSOLE_CHILD = """

@@ -131,6 +131,10 @@ def test_assign_holds_the_process_and_refuses_a_closed_one() -> None:
         with pytest.raises(sh.ObjectDisposedError):
             job.assign(child.process)
         child.thread.close()
+    access = sh.ProcessAccess.TERMINATE | sh.ProcessAccess.SYNCHRONIZE
+    with sh.Process.open(child.pid, access=access) as leftover:  # do not leave the sleeper behind
+        leftover.terminate()
+        assert leftover.wait(30)
 
 
 def test_assign_without_rights_raises() -> None:

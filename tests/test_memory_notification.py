@@ -33,9 +33,13 @@ def test_state_agrees_with_a_wait() -> None:
         assert not (low.is_signalled and high.is_signalled)  # memory is not low and high at once
 
 
-def test_wait_all_accepts_notifications() -> None:
-    with sh.MemoryResourceNotification.create() as low, sh.Event.create(initial_state=True) as event:
-        assert sh.wait_any([low, event], timeout=0) is not None
+def test_the_wait_functions_accept_notifications() -> None:
+    with (
+        sh.MemoryResourceNotification.create(sh.MemoryCondition.LOW) as low,
+        sh.Event.create(manual_reset=True, initial_state=True) as event,
+    ):
+        assert sh.wait_all([low, event], timeout=0) is low.is_signalled
+        assert sh.wait_any([low, event], timeout=0) == (0 if low.is_signalled else 1)
 
 
 def test_closed_when_the_with_block_raises_and_by_the_finalizer() -> None:

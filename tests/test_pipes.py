@@ -160,6 +160,7 @@ def test_client_that_connects_first_counts_as_connected(name: str) -> None:
         thread.start()
         with _open_when_listening(path) as second:
             thread.join(10)
+            assert not thread.is_alive()
             second.write(b"again")
             assert server.read() == b"again"
 
@@ -179,6 +180,7 @@ def test_connect_waits_for_a_client(name: str) -> None:
         with client:
             client.write(b"one message")
         thread.join(10)
+        assert not thread.is_alive()
         assert got == [b"one message"]
 
 

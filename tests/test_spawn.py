@@ -180,8 +180,16 @@ def test_closed_handle_raises_object_disposed_before_creating() -> None:
 
 
 def test_standard_handles_are_inherited_only_for_the_call() -> None:
-    read_end = sh.Event.create()  # any kernel object will do as a stand-in for stdout
-    with read_end, sh.spawn([sys.executable, "-c", "pass"], stdout=read_end) as child:
-        assert child.process.wait(60)
-        assert child.process.exit_code == 0
-        assert read_end.inheritable is False
+    with sh.Pipe.create() as (read_end, write_end):
+        before = probes.open_handles()
+        code = "import sys; sys.stdout.write('through the pipe'); sys.stdout.flush()"
+        with sh.spawn([sys.executable, "-c", code], stdout=write_end) as child:
+            assert probes.open_handles() - before == {
+                child.process.dangerous_get_handle(),
+                child.thread.dangerous_get_handle(),
+            }  # the inheritable copy for the child is already gone
+            assert child.process.wait(60)
+            assert child.process.exit_code == 0
+        assert write_end.inheritable is False  # the original was never made inheritable
+        write_end.close()  # the child's copy ended with it: now the pipe reports its end
+        assert read_end.read() == b"through the pipe"

@@ -39,7 +39,8 @@ from ._catalogue import Entry
 
 __all__ = ["Service", "ServiceEntry", "ServiceManager", "ServiceStatus"]
 
-_ENUM_BUFFER = 64 * 1024  # EnumServicesStatusExW accepts at most 256 KiB per call
+_ENUM_BUFFER = 64 * 1024
+_ENUM_BUFFER_MAX = 256 * 1024  # EnumServicesStatusExW accepts at most 256 KiB per call
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,10 @@ class ServiceManager(_ScHandle):
             )
             if ok:
                 return found
-            size = max(size, int(needed[0]))  # the next entry needs this much; resume from it
+            if returned[0] == 0 and int(needed[0]) <= size:  # no progress and nothing bigger asked
+                raise_winerror("EnumServicesStatusExW", error)
+            # The next entry needs this much; resume from it (256 KiB is the documented maximum).
+            size = min(max(size, int(needed[0])), _ENUM_BUFFER_MAX)
 
 
 class Service(_ScHandle):
