@@ -35,6 +35,7 @@ __all__ = [
     "raise_winerror",
     "raise_wsaerror",
     "winerror_exception",
+    "wsa_exception",
 ]
 
 
@@ -61,9 +62,14 @@ def raise_winerror(function: str, winerror: int | None = None, filename: str | N
     raise winerror_exception(function, winerror, filename)
 
 
+def wsa_exception(function: str) -> OSError:
+    """Build the ``OSError`` for a failed Winsock call, from ``WSAGetLastError``."""
+    return winerror_exception(function, ws2_32.WSAGetLastError())
+
+
 def raise_wsaerror(function: str) -> NoReturn:
     """Raise the ``OSError`` for a failed Winsock call, from ``WSAGetLastError``."""
-    raise winerror_exception(function, ws2_32.WSAGetLastError())
+    raise wsa_exception(function)
 
 
 def raise_status(function: str, status: int, filename: str | None = None) -> NoReturn:

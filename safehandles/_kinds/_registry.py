@@ -31,7 +31,7 @@ from .._bindings._advapi32._registry import (
     PredefinedKey,
     ValueType,
 )
-from .._bindings._errors import raise_status
+from .._bindings._errors import raise_status, winerror_exception
 from .._bindings._native import advapi32, ffi, kernel32
 from .._bindings._types import CData
 from ._arguments import access_mask, object_name
@@ -123,10 +123,7 @@ class RegistryKey(KernelHandle):
         return self._close_status == 0
 
     def _release_failure(self) -> OSError:
-        try:
-            raise_status(self._destroyer_name, self._close_status)
-        except OSError as error:
-            return error
+        return winerror_exception(self._destroyer_name, self._close_status)
 
     def _check_kind(self) -> None:
         if self.is_predefined and self.owns_handle:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from typing_extensions import Buffer, Self
 
-from .._bindings._errors import winerror_exception
+from .._bindings._errors import winerror_exception, wsa_exception
 from .._bindings._native import ffi, kernel32, ws2_32
 from .._bindings._types import CData
 from .._bindings._ws2_32 import (
@@ -78,10 +78,6 @@ def _check_int(value: object, what: str) -> int:
     if not -0x8000_0000 <= value <= _INT_MAX:
         raise ValueError(f"{what} {value} does not fit in an int")
     return value
-
-
-def _wsa_error(function: str) -> OSError:
-    return winerror_exception(function, ws2_32.WSAGetLastError())
 
 
 class Socket(KernelHandle):
@@ -155,7 +151,7 @@ class Socket(KernelHandle):
         return closed
 
     def _release_failure(self) -> OSError:
-        return _wsa_error(self._destroyer_name)
+        return wsa_exception(self._destroyer_name)
 
     def set_handle_as_invalid(self) -> None:
         live = not self.is_closed
@@ -287,7 +283,7 @@ class Socket(KernelHandle):
         info = ffi.new("WSAPROTOCOL_INFOW *")
         pid = kernel32.GetCurrentProcessId()
         if self._call(ws2_32.WSADuplicateSocketW, pid, info) == SOCKET_ERROR:
-            raise _wsa_error("WSADuplicateSocketW")
+            raise wsa_exception("WSADuplicateSocketW")
         flags = WsaFlag.OVERLAPPED | (0 if inheritable else WsaFlag.NO_HANDLE_INHERIT)
         return self._new(
             "WSASocketW",
@@ -326,7 +322,7 @@ class Socket(KernelHandle):
 
     def _check(self, function: str, result: int) -> int:
         if result == SOCKET_ERROR:
-            raise _wsa_error(function)
+            raise wsa_exception(function)
         return result
 
     def bind(self, address: Address) -> None:
@@ -414,7 +410,7 @@ def _protocol_info(value: int, info: CData) -> None:
     optval = ffi.cast("char *", info)
     if ws2_32.getsockopt(value, SOL_SOCKET, SO_PROTOCOL_INFOW, optval, length) != SOCKET_ERROR:
         return
-    error = _wsa_error("getsockopt")
+    error = wsa_exception("getsockopt")
     if getattr(error, "winerror", None) == WsaError.ENOTSOCK:
         raise TypeError(f"handle {value:#x} is not a socket") from error
     raise error
