@@ -123,87 +123,87 @@ from ._diagnostics._tracking import (
     start_tracking,
     stop_tracking,
 )
-from ._kinds._base import (
-    KernelHandle,
-    WaitableHandle,
-    Win32Handle,
-)
-from ._kinds._change import ChangeNotification
-from ._kinds._comm import (
+from ._kinds._files._change import ChangeNotification
+from ._kinds._files._comm import (
     CommDevice,
     CommSettings,
     CommTimeouts,
 )
-from ._kinds._completion_port import (
+from ._kinds._files._completion_port import (
     CompletionStatus,
     IoCompletionPort,
 )
-from ._kinds._console import (
+from ._kinds._files._console import (
     ConsoleInput,
     ConsoleScreenBuffer,
 )
-from ._kinds._desktop import (
-    Desktop,
-    WindowStation,
-)
-from ._kinds._event import Event
-from ._kinds._eventlog import (
-    EventLog,
-    EventRecord,
-    EventSource,
-)
-from ._kinds._file import File
-from ._kinds._find import (
+from ._kinds._files._file import File
+from ._kinds._files._find import (
     FindEntry,
     FindFile,
 )
-from ._kinds._guard import Acquired
-from ._kinds._heap import Heap
-from ._kinds._job import (
-    Job,
-    JobAccounting,
-)
-from ._kinds._mailslot import (
+from ._kinds._files._mailslot import (
     Mailslot,
     MailslotInfo,
 )
-from ._kinds._mapping import (
+from ._kinds._files._mapping import (
     FileMapping,
     MappedView,
 )
-from ._kinds._memory_notification import MemoryResourceNotification
-from ._kinds._module import Module
-from ._kinds._mutex import Mutex
-from ._kinds._pipe import (
+from ._kinds._files._pipe import (
     NamedPipeServer,
     Pipe,
     PipeEnd,
 )
-from ._kinds._process import Process
-from ._kinds._registry import RegistryKey
-from ._kinds._registry_values import RegistryValue
-from ._kinds._resource_update import ResourceUpdate
-from ._kinds._semaphore import Semaphore
-from ._kinds._service import (
+from ._kinds._files._resource_update import ResourceUpdate
+from ._kinds._network._socket import Socket
+from ._kinds._processes._heap import Heap
+from ._kinds._processes._job import (
+    Job,
+    JobAccounting,
+)
+from ._kinds._processes._memory_notification import MemoryResourceNotification
+from ._kinds._processes._module import Module
+from ._kinds._processes._process import Process
+from ._kinds._processes._spawn import (
+    Spawned,
+    spawn,
+)
+from ._kinds._processes._thread import Thread
+from ._kinds._security._desktop import (
+    Desktop,
+    WindowStation,
+)
+from ._kinds._security._token import (
+    AccessToken,
+    Privilege,
+)
+from ._kinds._sync._event import Event
+from ._kinds._sync._mutex import Mutex
+from ._kinds._sync._semaphore import Semaphore
+from ._kinds._sync._timer import WaitableTimer
+from ._kinds._sync._wait import (
+    wait_all,
+    wait_any,
+)
+from ._kinds._system._eventlog import (
+    EventLog,
+    EventRecord,
+    EventSource,
+)
+from ._kinds._system._registry import RegistryKey
+from ._kinds._system._registry_values import RegistryValue
+from ._kinds._system._service import (
     Service,
     ServiceEntry,
     ServiceManager,
     ServiceStatus,
 )
-from ._kinds._socket import Socket
-from ._kinds._spawn import (
-    Spawned,
-    spawn,
-)
-from ._kinds._thread import Thread
-from ._kinds._timer import WaitableTimer
-from ._kinds._token import (
-    AccessToken,
-    Privilege,
-)
-from ._kinds._wait import (
-    wait_all,
-    wait_any,
+from ._win32._guard import Acquired
+from ._win32._handles import (
+    KernelHandle,
+    WaitableHandle,
+    Win32Handle,
 )
 
 __version__ = "0.1.0"

@@ -46,7 +46,7 @@ from ._diagnostics._tracking import (
     start_tracking,
     stop_tracking,
 )
-from ._kinds._event import Event
+from ._kinds._sync._event import Event
 
 __all__ = ["LeakCheck", "handle_leak_check"]
 

@@ -112,7 +112,7 @@ def test_bad_report_arguments_raise_before_the_call(kwargs: dict[str, Any], erro
 
 
 def test_records_are_parsed_from_the_eventlogrecord_layout() -> None:
-    from safehandles._kinds._eventlog import _parse
+    from safehandles._kinds._system._eventlog import _parse
 
     strings_at = 56 + len("src\0host\0".encode("utf-16-le"))
     body = "src\0host\0".encode("utf-16-le") + "one\0two\0".encode("utf-16-le")

@@ -92,7 +92,7 @@ def test_services_are_listed_with_names_and_states() -> None:
 
 
 def test_listing_resumes_when_the_buffer_is_small(monkeypatch: pytest.MonkeyPatch) -> None:
-    from safehandles._kinds import _service
+    from safehandles._kinds._system import _service
 
     with sh.ServiceManager.open() as manager:
         whole = {entry.name for entry in manager.services()}

@@ -13,7 +13,7 @@ import pytest
 
 import safehandles as sh
 from safehandles._bindings._native import ffi, kernel32, ws2_32
-from safehandles._kinds._winsock import winsock
+from safehandles._kinds._network._winsock import winsock
 from tests import probes
 from tests.children import run_python
 

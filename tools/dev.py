@@ -272,7 +272,7 @@ def tour(args: Sequence[str]) -> int:
 
 GENERATE = (
     "from safehandles._bindings import _build; _build.main()\n"
-    "from safehandles._kinds import _catalogue; _catalogue.write()\n"
+    'import runpy; runpy.run_path("tools/kinds_table.py", run_name="__main__")\n'
 )
 
 

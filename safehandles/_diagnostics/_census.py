@@ -36,8 +36,8 @@ from typing import Any, Final
 from .._bindings._constants import ProcessAccess, WinError
 from .._bindings._errors import raise_ntstatus
 from .._bindings._native import ffi, ntdll
-from .._kinds._objects import object_type_name
-from .._kinds._process import Process
+from .._kinds._processes._process import Process
+from .._win32._objects import object_type_name
 
 __all__ = ["HandleInfo", "handle_census", "list_handles"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._kinds._process import Process
+from .._kinds._processes._process import Process
 
 __all__ = ["process_handle_count"]
 

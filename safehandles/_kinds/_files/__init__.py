@@ -1,0 +1,1 @@
+"""Kinds for files and I/O: files, pipes, mailslots, mappings, completion ports, devices."""

@@ -1,0 +1,113 @@
+"""I/O completion ports: CreateIoCompletionPort (NULL on failure), closed by CloseHandle.
+
+A port is a queue of completed I/O. A handle opened for overlapped I/O is
+*associated* with a port under a key of the caller's choosing; every overlapped
+operation on it that completes then queues a packet (bytes transferred, the
+key, the ``OVERLAPPED`` address) that :meth:`IoCompletionPort.get` dequeues.
+:meth:`IoCompletionPort.post` queues a packet of one's own, the usual way to
+wake the threads serving a port.
+
+An association lasts as long as the associated handle: the port does not keep
+the handle open, and the handle cannot be moved to another port.
+"""
+
+from __future__ import annotations
+
+from typing import Final, NamedTuple
+
+from typing_extensions import Self
+
+from ..._bindings._constants import INVALID_HANDLE_VALUE, NULL
+from ..._bindings._errors import check_bool, last_error, raise_winerror
+from ..._bindings._kernel32._files import FileError
+from ..._bindings._native import ffi, kernel32
+from ..._win32._arguments import milliseconds, positive_int
+from ..._win32._catalogue import Entry
+from ..._win32._handles import KernelHandle
+
+__all__ = ["CompletionStatus", "IoCompletionPort"]
+
+_ULONG_PTR_MAX: Final = (1 << 64) - 1
+
+
+class CompletionStatus(NamedTuple):
+    """One packet dequeued from a completion port."""
+
+    #: The bytes the operation transferred (or what was posted).
+    bytes_transferred: int
+    #: The key the handle was associated with (or what was posted).
+    key: int
+    #: The address of the operation's ``OVERLAPPED`` (or what was posted; 0 for none).
+    overlapped: int
+    #: 0, or the Win32 error the dequeued operation failed with.
+    error: int = 0
+
+
+class IoCompletionPort(KernelHandle):
+    """A completion port.
+
+    >>> with IoCompletionPort.create() as port:
+    ...     port.post(key=7)
+    ...     assert port.get(timeout=1).key == 7
+    """
+
+    catalogue = Entry(
+        row="I/O completion port",
+        creators=(("CreateIoCompletionPort", "NULL"),),
+        destroyer="`CloseHandle`",
+        ownership="owned",
+    )
+    _object_type = "IoCompletion"
+
+    __slots__ = ()
+
+    @classmethod
+    def create(cls, *, threads: int = 0) -> Self:
+        """Create a port that lets up to *threads* threads run at once (0: one per processor)."""
+        count = positive_int(threads, "threads", minimum=0, maximum=0xFFFF_FFFF)
+        return cls._adopt(
+            "CreateIoCompletionPort",
+            lambda: kernel32.CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, count),
+        )[0]
+
+    def associate(self, handle: KernelHandle, key: int = 0) -> None:
+        """Associate *handle* (opened for overlapped I/O) with the port under *key*.
+
+        The handle is held open for the call; afterwards the association
+        lasts until the handle is closed.
+        """
+        if not isinstance(handle, KernelHandle):
+            raise TypeError(
+                f"handle must be a KernelHandle (a File, NamedPipeServer, ...), not {type(handle).__name__}"
+            )
+        checked = positive_int(key, "key", minimum=0, maximum=_ULONG_PTR_MAX)
+        with handle.borrow() as value:
+            result = self._call(lambda port: kernel32.CreateIoCompletionPort(value, port, checked, 0))
+        if result == NULL:
+            raise_winerror("CreateIoCompletionPort")
+
+    def post(self, bytes_transferred: int = 0, key: int = 0, overlapped: int = 0) -> None:
+        """Queue a packet of your own (``PostQueuedCompletionStatus``)."""
+        count = positive_int(bytes_transferred, "bytes_transferred", minimum=0, maximum=0xFFFF_FFFF)
+        checked = positive_int(key, "key", minimum=0, maximum=_ULONG_PTR_MAX)
+        address = positive_int(overlapped, "overlapped", minimum=0, maximum=_ULONG_PTR_MAX)
+        result = self._call(kernel32.PostQueuedCompletionStatus, count, checked, address)
+        check_bool(result, "PostQueuedCompletionStatus")
+
+    def get(self, timeout: float | None = None) -> CompletionStatus | None:
+        """Dequeue the next packet (``GetQueuedCompletionStatus``); None on timeout.
+
+        A packet for an operation that failed is returned with its ``error``
+        set, not raised: it still carries the key and ``OVERLAPPED`` to clean up.
+        """
+        ms = milliseconds(timeout)
+        count = ffi.new("DWORD *")
+        key = ffi.new("ULONG_PTR *")
+        overlapped = ffi.new("ADDRESS *")
+        ok = self._call(kernel32.GetQueuedCompletionStatus, count, key, overlapped, ms)
+        error = 0 if ok else last_error()
+        if not ok and overlapped[0] == 0:
+            if error == FileError.WAIT_TIMEOUT:
+                return None
+            raise_winerror("GetQueuedCompletionStatus", error)
+        return CompletionStatus(int(count[0]), int(key[0]), int(overlapped[0]), error)

@@ -1,0 +1,347 @@
+"""Files: CreateFileW (``INVALID_HANDLE_VALUE`` on failure), closed by CloseHandle.
+
+``CreateFileW`` opens far more than disk files: pipe clients
+(``\\\\.\\pipe\\name``), mailslot clients (``\\\\.\\mailslot\\name``), devices.
+All of them are the kernel's "File" objects and read and write the same way.
+
+Python's own files live in the C runtime's descriptor table, one level above
+the handle. ``msvcrt.open_osfhandle`` makes a descriptor that *owns* a handle
+(closing the descriptor closes the handle) and ``msvcrt.get_osfhandle``
+lends the handle behind a descriptor. Exactly one owner must close a handle,
+so both directions here say who does:
+
+* :meth:`File.to_python_file` with ``transfer=True`` hands this wrapper's
+  handle over to the new Python file (the wrapper reads as closed); with
+  ``transfer=False`` the Python file gets its own duplicate, and both close
+  their own.
+* :meth:`File.from_python_file` with ``owns_handle=True`` duplicates the
+  descriptor's handle (the wrapper closes its copy, the Python file its own);
+  with ``owns_handle=False`` it borrows the handle, which stays valid only
+  while the Python file is open.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import IO, Any, Final
+
+from typing_extensions import Self
+
+from ..._bindings._constants import INVALID_HANDLE_VALUE, NULL
+from ..._bindings._errors import check_bool, last_error, raise_winerror
+from ..._bindings._kernel32._files import (
+    CreationDisposition,
+    FileAccess,
+    FileError,
+    FileFlag,
+    FileShare,
+    FileType,
+    LockFlag,
+    MoveMethod,
+)
+from ..._bindings._native import ffi, kernel32
+from ..._core._errors import UnsupportedPlatformError
+from ..._win32._arguments import positive_int
+from ..._win32._catalogue import Entry
+from ..._win32._handles import security_attributes
+from ..._win32._stream import StreamHandle, file_path
+
+__all__ = ["File", "create_file"]
+
+_ACCESS_WORDS: Final = {
+    "r": FileAccess.GENERIC_READ,
+    "w": FileAccess.GENERIC_WRITE,
+    "rw": FileAccess.GENERIC_READ | FileAccess.GENERIC_WRITE,
+}
+_OFFSET_MAX: Final = (1 << 63) - 1
+_FLAG_BITS: Final = 0xFFFF_FFFF
+
+
+def _msvcrt() -> Any:
+    """The msvcrt module (Windows only), typed loosely so the package type-checks on every OS."""
+    try:
+        return importlib.import_module("msvcrt")
+    except ImportError:
+        raise UnsupportedPlatformError("Python file interop needs Windows (msvcrt)") from None
+
+
+def _access(access: int | str) -> int:
+    if isinstance(access, str):
+        try:
+            return int(_ACCESS_WORDS[access])
+        except KeyError:
+            raise ValueError(f"access must be 'r', 'w', 'rw' or FileAccess rights, not {access!r}") from None
+    return File._access(access)
+
+
+def _disposition(disposition: int) -> int:
+    if isinstance(disposition, bool) or not isinstance(disposition, int):
+        raise TypeError(f"disposition must be a CreationDisposition, not {type(disposition).__name__}")
+    try:
+        return int(CreationDisposition(disposition))
+    except ValueError:
+        raise ValueError(f"disposition must be a CreationDisposition, not {disposition}") from None
+
+
+def _share(share: int) -> int:
+    if isinstance(share, bool) or not isinstance(share, int):
+        raise TypeError(f"share must be a FileShare, not {type(share).__name__}")
+    if share < 0 or share & ~0x7:
+        raise ValueError(f"share {share:#x} has bits that are not FileShare flags")
+    return share
+
+
+def _fd_flags(mode: str) -> int:
+    """The ``msvcrt.open_osfhandle`` flags for a Python file *mode*; ValueError for a bad mode."""
+    if not isinstance(mode, str):
+        raise TypeError(f"mode must be a str, not {type(mode).__name__}")
+    kinds = sum(mode.count(c) for c in "rwax")
+    if kinds != 1 or set(mode) - set("rwaxbt+") or len(set(mode)) != len(mode):
+        raise ValueError(f"invalid mode: {mode!r}")
+    if "a" in mode:
+        return os.O_APPEND
+    if "r" in mode and "+" not in mode:
+        return os.O_RDONLY
+    return 0
+
+
+def create_file(
+    cls: type[StreamHandle],
+    creator: str,
+    path: str,
+    access: int,
+    share: int,
+    disposition: int,
+    flags: int,
+    inheritable: bool,
+) -> Any:
+    """Run CreateFileW for *cls* and check its failure value, INVALID_HANDLE_VALUE."""
+    self, _ = cls._adopt(
+        creator,
+        lambda: kernel32.CreateFileW(
+            path, access, share, security_attributes(inheritable), disposition, flags, NULL
+        ),
+        fails_with=INVALID_HANDLE_VALUE,
+        filename=path,
+    )
+    self._overlapped = bool(flags & FileFlag.OVERLAPPED)
+    return self
+
+
+class File(StreamHandle):
+    """A file (or pipe client, mailslot client, device) opened with ``CreateFileW``.
+
+    >>> with File.open(path, access="rw", disposition=CreationDisposition.CREATE_ALWAYS) as f:
+    ...     f.write(b"hello")
+    ...     f.seek(0)
+    ...     assert f.read() == b"hello"
+    """
+
+    catalogue = Entry(
+        row="File",
+        creators=(("CreateFileW", "INVALID_HANDLE_VALUE"),),
+        destroyer="`CloseHandle` (with `delete_on_close`, the file goes with it)",
+        ownership="owned; borrowed by `from_python_file(owns_handle=False)`",
+        wine="tested (unlocking an unlocked range gives `ERROR_LOCK_VIOLATION`, not `ERROR_NOT_LOCKED`)",
+    )
+    _object_type = "File"
+    _rights = FileAccess
+
+    __slots__ = ()
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        access: int | str = FileAccess.GENERIC_READ,
+        disposition: int = CreationDisposition.OPEN_EXISTING,
+        share: int = FileShare.READ | FileShare.WRITE,
+        delete_on_close: bool = False,
+        inheritable: bool = False,
+        overlapped: bool = False,
+        flags: int = 0,
+    ) -> Self:
+        """Open or create a file with ``CreateFileW``.
+
+        *access* is ``"r"``, ``"w"``, ``"rw"`` or :class:`FileAccess` rights
+        (read-only by default); *disposition* says what happens when the file
+        exists or not (open an existing one by default); *share* is what other
+        opens may do meanwhile. ``delete_on_close=True`` deletes the file when
+        its last handle closes. ``overlapped=True`` opens it for asynchronous
+        I/O through an :class:`IoCompletionPort` (then :meth:`read`,
+        :meth:`write` and :meth:`lock` refuse it). *flags* adds further
+        :class:`FileFlag` or :class:`FileAttribute` bits.
+
+        A missing file raises ``FileNotFoundError``; an existing one with
+        ``CREATE_NEW`` raises ``FileExistsError``.
+        """
+        checked = file_path(path)
+        mask = _access(access)
+        how = _disposition(disposition)
+        shared = _share(share)
+        extra = positive_int(flags, "flags", minimum=0, maximum=_FLAG_BITS)
+        if delete_on_close:
+            extra |= FileFlag.DELETE_ON_CLOSE
+        if overlapped:
+            extra |= FileFlag.OVERLAPPED
+        result: Self = create_file(cls, "CreateFileW", checked, mask, shared, how, extra, inheritable)
+        return result
+
+    # -- position and size --------------------------------------------------------
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        """Move the file pointer (``SetFilePointerEx``) and return the new position.
+
+        *whence* is ``os.SEEK_SET``, ``os.SEEK_CUR`` or ``os.SEEK_END``.
+        """
+        if isinstance(offset, bool) or not isinstance(offset, int):
+            raise TypeError(f"offset must be an int, not {type(offset).__name__}")
+        if not -_OFFSET_MAX <= offset <= _OFFSET_MAX:
+            raise ValueError(f"offset {offset} does not fit in 64 bits")
+        try:
+            method = MoveMethod(whence)
+        except ValueError:
+            raise ValueError(f"whence must be os.SEEK_SET, SEEK_CUR or SEEK_END, not {whence!r}") from None
+        position = ffi.new("LARGE_INTEGER *")
+        check_bool(self._call(kernel32.SetFilePointerEx, offset, position, method), "SetFilePointerEx")
+        return int(position[0])
+
+    def tell(self) -> int:
+        """The current position of the file pointer."""
+        return self.seek(0, os.SEEK_CUR)
+
+    def size(self) -> int:
+        """The file's size in bytes (``GetFileSizeEx``)."""
+        size = ffi.new("LARGE_INTEGER *")
+        check_bool(self._call(kernel32.GetFileSizeEx, size), "GetFileSizeEx")
+        return int(size[0])
+
+    def truncate(self, size: int | None = None) -> int:
+        """Make the file *size* bytes long (default: the current position); return the size.
+
+        The file pointer is left at the new end, as ``SetEndOfFile`` needs it there.
+        """
+        if size is not None:
+            size = positive_int(size, "size", minimum=0, maximum=_OFFSET_MAX)
+            self.seek(size)
+        check_bool(self._call(kernel32.SetEndOfFile), "SetEndOfFile")
+        return self.tell()
+
+    def flush(self) -> None:
+        """Write the file's buffered data to the device (``FlushFileBuffers``)."""
+        check_bool(self._call(kernel32.FlushFileBuffers), "FlushFileBuffers")
+
+    @property
+    def file_type(self) -> FileType:
+        """What the handle refers to: a disk file, a character device, a pipe (``GetFileType``)."""
+        kind = self._call(kernel32.GetFileType)
+        if kind == FileType.UNKNOWN and last_error() != 0:
+            raise_winerror("GetFileType")
+        return FileType(kind)
+
+    # -- byte-range locks ----------------------------------------------------------
+
+    def lock(self, offset: int, length: int, *, exclusive: bool = True, wait: bool = True) -> bool:
+        """Lock *length* bytes from *offset* (``LockFileEx``).
+
+        Exclusive by default (shared with ``exclusive=False``). With
+        ``wait=False`` it returns False at once if another handle holds a
+        conflicting lock; otherwise it waits and returns True. Release it
+        with :meth:`unlock` (closing the handle releases it too).
+        """
+        overlapped, low, high = self._range(offset, length)
+        self._require_synchronous("lock")
+        flags = (LockFlag.EXCLUSIVE_LOCK if exclusive else 0) | (0 if wait else LockFlag.FAIL_IMMEDIATELY)
+        if self._call(kernel32.LockFileEx, flags, 0, low, high, overlapped):
+            return True
+        error = last_error()
+        if not wait and error == FileError.LOCK_VIOLATION:
+            return False
+        raise_winerror("LockFileEx", error)
+
+    def unlock(self, offset: int, length: int) -> None:
+        """Release a lock taken with :meth:`lock` over exactly the same range (``UnlockFileEx``)."""
+        overlapped, low, high = self._range(offset, length)
+        check_bool(self._call(kernel32.UnlockFileEx, 0, low, high, overlapped), "UnlockFileEx")
+
+    @staticmethod
+    def _range(offset: int, length: int) -> tuple[Any, int, int]:
+        offset = positive_int(offset, "offset", minimum=0, maximum=(1 << 64) - 1)
+        length = positive_int(length, "length", minimum=1, maximum=(1 << 64) - 1)
+        overlapped: Any = ffi.new("OVERLAPPED *")
+        overlapped.Offset = offset & 0xFFFF_FFFF
+        overlapped.OffsetHigh = offset >> 32
+        return overlapped, length & 0xFFFF_FFFF, length >> 32
+
+    # -- Python files --------------------------------------------------------------
+
+    def to_python_file(
+        self,
+        mode: str = "rb",
+        *,
+        transfer: bool = True,
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+    ) -> IO[Any]:
+        """A Python file object (as ``open()`` makes) over this file's handle.
+
+        ``transfer=True`` (the default) hands the handle over: this wrapper
+        reads as closed at once and the Python file closes the handle.
+        ``transfer=False`` gives the Python file a duplicate of the handle;
+        each then closes its own. *mode* and the other arguments are
+        ``open()``'s; the position is shared with the handle (and with a
+        duplicate).
+        """
+        flags = _fd_flags(mode)
+        msvcrt = _msvcrt()
+        self._require_synchronous("to_python_file")
+        if transfer and not self.owns_handle:
+            raise ValueError(
+                f"{self!r} is borrowed: it has no ownership to transfer; use transfer=False for a duplicate"
+            )
+        source = self if transfer else self.duplicate()
+        value = source.detach()
+        try:
+            fd = int(msvcrt.open_osfhandle(value, flags))
+        except BaseException:
+            kernel32.CloseHandle(value)
+            raise
+        try:
+            return open(fd, mode, buffering=buffering, encoding=encoding, errors=errors, newline=newline)
+        except BaseException:
+            os.close(fd)
+            raise
+
+    @classmethod
+    def from_python_file(cls, file: IO[Any] | int, *, owns_handle: bool) -> Self:
+        """Wrap the handle behind a Python file object (or a descriptor).
+
+        ``owns_handle=True`` duplicates the handle: the wrapper owns and
+        closes its copy, and the Python file still closes its own.
+        ``owns_handle=False`` borrows the very handle: close the wrapper
+        before the Python file, which alone closes it. Buffered data in the
+        Python file is flushed first, so writes through the handle come after it.
+        """
+        if isinstance(file, bool):
+            raise TypeError("file must be a file object or a descriptor, not bool")
+        if isinstance(file, int):
+            fd = file
+        else:
+            fileno = getattr(file, "fileno", None)
+            if fileno is None:
+                raise TypeError(f"file must be a file object or a descriptor, not {type(file).__name__}")
+            file.flush()
+            fd = fileno()
+        msvcrt = _msvcrt()
+        value = int(msvcrt.get_osfhandle(fd))
+        borrowed = cls.from_raw(value, owns_handle=False)
+        if not owns_handle:
+            return borrowed
+        try:
+            return borrowed.duplicate()
+        finally:
+            borrowed.close()

@@ -1,0 +1,340 @@
+"""File mappings (CreateFileMappingW / OpenFileMappingW, NULL on failure, closed by
+CloseHandle) and their views (MapViewOfFile, NULL on failure, released by UnmapViewOfFile).
+
+A view is an address range, not a handle-table entry: :class:`MappedView`
+wraps the view's base address and ``UnmapViewOfFile`` is its destroyer. The
+kernel keeps the section alive while any view of it is mapped, so a view
+needs nothing else: closing the :class:`FileMapping` (or the :class:`File`
+behind it) leaves existing views working.
+
+Memory a program still points into must not be unmapped. Python code points
+into a view through a ``memoryview``; :meth:`MappedView.buffer` hands one out
+that holds a reference on the view for as long as it (or any slice of it)
+exists. A ``close()`` meanwhile only marks the view closed: ``UnmapViewOfFile``
+runs when the last such reference goes, so a memoryview can never outlive
+the mapping it shows. ``with view.buffer() as mv:`` releases the memoryview
+at the end of the block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, ClassVar, Final
+
+from typing_extensions import Buffer, Self
+
+from ..._bindings._constants import INVALID_HANDLE_VALUE, NULL, WinError
+from ..._bindings._errors import check_bool, raise_winerror
+from ..._bindings._kernel32._mapping import FileMapAccess, PageProtection
+from ..._bindings._native import ffi, kernel32
+from ..._win32._arguments import object_name, positive_int
+from ..._win32._catalogue import Entry
+from ..._win32._handles import KernelHandle, Win32Handle, security_attributes
+from ._file import File
+
+__all__ = ["FileMapping", "MappedView"]
+
+_SIZE_MAX: Final = (1 << 63) - 1
+_WRITABLE: Final = (
+    PageProtection.READWRITE
+    | PageProtection.WRITECOPY
+    | PageProtection.EXECUTE_READWRITE
+    | PageProtection.EXECUTE_WRITECOPY
+)
+_PROTECTIONS: Final = frozenset(
+    {
+        PageProtection.READONLY,
+        PageProtection.READWRITE,
+        PageProtection.WRITECOPY,
+        PageProtection.EXECUTE_READ,
+        PageProtection.EXECUTE_READWRITE,
+        PageProtection.EXECUTE_WRITECOPY,
+    }
+)
+_COPY_ON_WRITE: Final = PageProtection.WRITECOPY | PageProtection.EXECUTE_WRITECOPY
+# SEC_RESERVE is refused: its pages would need VirtualAlloc(MEM_COMMIT) before any
+# access, and a read or write through a view of reserved pages crashes the process.
+_SECTION_FLAGS: Final = PageProtection.SEC_COMMIT
+
+
+def _protection(protect: int) -> int:
+    if isinstance(protect, bool) or not isinstance(protect, int):
+        raise TypeError(f"protect must be a PageProtection, not {type(protect).__name__}")
+    if protect & ~_SECTION_FLAGS not in _PROTECTIONS:
+        raise ValueError(f"protect {protect:#x} must be one PAGE_* protection (plus SEC_COMMIT)")
+    return protect
+
+
+class FileMapping(KernelHandle):
+    """A section object: memory backed by the paging file or by a :class:`File`, shareable by name.
+
+    >>> with FileMapping.create(4096, name=r"Local\\shared") as mapping, mapping.map() as view:
+    ...     view.write(0, b"hello")
+    """
+
+    catalogue = Entry(
+        row="File mapping",
+        creators=(("CreateFileMappingW", "NULL"), ("OpenFileMappingW", "NULL")),
+        destroyer="`CloseHandle`",
+        ownership="owned",
+    )
+    _object_type = "Section"
+    _rights = FileMapAccess
+
+    __slots__ = ("_copy_on_write", "_created_new", "_size", "_writable")
+
+    def __init__(self, *, owns_handle: bool = True) -> None:
+        super().__init__(owns_handle=owns_handle)
+        self._created_new = False
+        self._size: int | None = None
+        self._writable = True
+        self._copy_on_write = False
+
+    @property
+    def created_new(self) -> bool:
+        """False when a create found a mapping of that name already there (or for ``open``)."""
+        return self._created_new
+
+    @property
+    def size(self) -> int | None:
+        """The mapping's size in bytes when this wrapper knows it (not after ``open``)."""
+        return self._size
+
+    @classmethod
+    def create(
+        cls,
+        size: int | None = None,
+        *,
+        file: File | None = None,
+        protect: int = PageProtection.READWRITE,
+        name: str | None = None,
+        inheritable: bool = False,
+    ) -> Self:
+        """Create a mapping, or open the existing one of that name (then ``created_new`` is False).
+
+        Without *file* it is backed by the paging file and needs a *size*.
+        With a :class:`File` (opened with the access *protect* needs) it maps
+        that file; *size* defaults to the file's size, and a larger size
+        extends the file. The mapping does not need the file handle
+        afterwards.
+        """
+        checked = object_name(name)
+        protection = _protection(protect)
+        if size is not None:
+            size = positive_int(size, "size", minimum=1, maximum=_SIZE_MAX)
+        if file is None:
+            if size is None:
+                raise ValueError("a mapping backed by the paging file needs a size")
+        elif not isinstance(file, File):
+            raise TypeError(f"file must be a File, not {type(file).__name__}")
+        native_name = ffi.NULL if checked is None else checked
+        high, low = (0, 0) if size is None else (size >> 32, size & 0xFFFF_FFFF)
+        attributes = security_attributes(inheritable)
+
+        def create_over(value: int) -> int:
+            kernel32.SetLastError(0)  # a fresh mapping leaves the last error as it found it
+            return kernel32.CreateFileMappingW(value, attributes, protection, high, low, native_name)
+
+        if file is None:
+            self, error = cls._adopt(
+                "CreateFileMappingW", lambda: create_over(INVALID_HANDLE_VALUE), filename=checked
+            )
+        else:
+            with file.borrow() as file_value:  # the file stays open for the call
+                if size is None:
+                    size = file.size()
+                self, error = cls._adopt(
+                    "CreateFileMappingW", lambda: create_over(file_value), filename=checked
+                )
+        self._created_new = error != WinError.ALREADY_EXISTS
+        self._size = size if self._created_new else None
+        self._writable = bool(protection & _WRITABLE)
+        self._copy_on_write = bool(protection & _COPY_ON_WRITE)
+        return self
+
+    def duplicate(self, *, access: int | None = None, inheritable: bool = False) -> Self:
+        """A second handle to this mapping; its views are writable only if the copy's access allows."""
+        copy = super().duplicate(access=access, inheritable=inheritable)
+        copy._size = self._size
+        copy._copy_on_write = self._copy_on_write
+        copy._writable = self._writable and (access is None or bool(access & FileMapAccess.WRITE))
+        return copy
+
+    @classmethod
+    def open(
+        cls,
+        name: str,
+        *,
+        access: int = FileMapAccess.READ | FileMapAccess.WRITE,
+        inheritable: bool = False,
+    ) -> Self:
+        """Open an existing named mapping; by default for reading and writing views."""
+        checked = object_name(name)
+        if checked is None:
+            raise TypeError("open() needs the mapping's name")
+        mask = cls._access(access)
+        self = cls._adopt(
+            "OpenFileMappingW",
+            lambda: kernel32.OpenFileMappingW(mask, bool(inheritable), checked),
+            filename=checked,
+        )[0]
+        self._writable = bool(mask & FileMapAccess.WRITE)
+        return self
+
+    def map(self, *, offset: int = 0, size: int | None = None, writable: bool | None = None) -> MappedView:
+        """Map a view (``MapViewOfFile``) of *size* bytes from *offset* (a multiple of 64 KiB).
+
+        *size* defaults to the rest of the mapping. The view is writable
+        when the mapping is (unless ``writable=False``).
+        """
+        offset = positive_int(offset, "offset", minimum=0, maximum=_SIZE_MAX)
+        if size is not None:
+            size = positive_int(size, "size", minimum=1, maximum=_SIZE_MAX)
+        write = self._writable if writable is None else bool(writable)
+        # A copy-on-write section maps with FILE_MAP_COPY: FILE_MAP_WRITE needs a read-write section.
+        writing = FileMapAccess.COPY if self._copy_on_write else FileMapAccess.WRITE
+        access = FileMapAccess.READ | (writing if write else 0)
+        view = MappedView()
+        address = self._call(kernel32.MapViewOfFile, access, offset >> 32, offset & 0xFFFF_FFFF, size or 0)
+        view.set_handle(address)
+        if address == NULL:
+            raise_winerror("MapViewOfFile")
+        view._writable = write
+        if size is None and self._size is not None:
+            size = self._size - offset
+        view._size = size
+        return view
+
+
+class MappedView(Win32Handle):
+    """A mapped view of a :class:`FileMapping`: its handle value is the view's base address."""
+
+    catalogue = Entry(
+        row="File mapping",
+        creators=(("MapViewOfFile", "NULL"),),
+        destroyer="`UnmapViewOfFile`",
+        ownership="owned",
+    )
+
+    __slots__ = ("_size", "_writable")
+    _destroyer_name: ClassVar[str] = "UnmapViewOfFile"
+
+    @staticmethod
+    def _destroy(value: int, /, _unmap: Callable[[int], int] = kernel32.UnmapViewOfFile) -> int:
+        return _unmap(value)
+
+    def __init__(self, *, owns_handle: bool = True) -> None:
+        super().__init__(owns_handle=owns_handle)
+        self._size: int | None = None
+        self._writable = True
+
+    @property
+    def address(self) -> int:
+        """The view's base address (the wrapped value)."""
+        return self._call(lambda value: value)
+
+    @property
+    def writable(self) -> bool:
+        """Whether the view was mapped for writing."""
+        return self._writable
+
+    def __len__(self) -> int:
+        if self._size is None:
+            info: Any = ffi.new("MEMORY_BASIC_INFORMATION *")
+            size = ffi.sizeof("MEMORY_BASIC_INFORMATION")
+            if self._call(kernel32.VirtualQuery, info, size) != size:
+                raise_winerror("VirtualQuery")
+            self._size = int(info.RegionSize)
+        return self._size
+
+    def buffer(self) -> ViewBuffer:
+        """The view as a ``memoryview`` (read-only for a read-only view), for a ``with`` block.
+
+        ``with view.buffer() as mv:`` yields the memoryview and releases it at
+        the end of the block. While it or any slice of it is alive, the view
+        stays mapped: a ``close()`` is deferred until they are gone.
+        """
+        return ViewBuffer(self)
+
+    def read(self, offset: int = 0, size: int | None = None) -> bytes:
+        """Copy *size* bytes (default: to the end) from *offset* in the view."""
+        start, count = self._span(offset, size)
+        return self._call(lambda value: bytes(ffi.buffer(ffi.cast("char *", value + start), count)))
+
+    def write(self, offset: int, data: Buffer) -> None:
+        """Copy *data* (bytes-like) into the view at *offset*."""
+        if not self._writable:
+            raise ValueError(f"{self!r} is mapped read-only")
+        if isinstance(data, str):
+            raise TypeError("write() takes bytes-like data, not str; encode it first")
+        source = ffi.from_buffer(data)
+        start, count = self._span(offset, len(source))
+        self._call(lambda value: ffi.memmove(ffi.cast("char *", value + start), source, count))
+
+    def flush(self, offset: int = 0, size: int | None = None) -> None:
+        """Write the view's changed pages to the file behind it (``FlushViewOfFile``)."""
+        start, count = self._span(offset, size)
+        check_bool(
+            self._call(lambda value: kernel32.FlushViewOfFile(value + start, count)), "FlushViewOfFile"
+        )
+
+    def _span(self, offset: int, size: int | None) -> tuple[int, int]:
+        length = len(self)
+        offset = positive_int(offset, "offset", minimum=0, maximum=length)
+        if size is None:
+            return offset, length - offset
+        size = positive_int(size, "size", minimum=0, maximum=length - offset)
+        return offset, size
+
+
+class ViewBuffer:
+    """What :meth:`MappedView.buffer` returns: a context manager over a memoryview of the view."""
+
+    __slots__ = ("_memory", "_view")
+
+    def __init__(self, view: MappedView) -> None:
+        self._view = view
+        self._memory: memoryview | None = None
+
+    def __enter__(self) -> memoryview:
+        view = self._view
+        size = len(view)
+        view.dangerous_add_ref()
+        try:
+            release = _Release(view)
+            pointer = ffi.gc(ffi.cast("char *", view._value), release)
+        except BaseException:
+            view.dangerous_release()
+            raise
+        # The memoryview keeps the cffi buffer, which keeps *pointer*: the view's
+        # reference goes only when the last memoryview over it is collected.
+        memory = memoryview(ffi.buffer(pointer, size))
+        if not view._writable:
+            memory = memory.toreadonly()
+        self._memory = memory
+        return memory
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        memory, self._memory = self._memory, None
+        if memory is not None:
+            memory.release()
+
+
+class _Release:
+    """ffi.gc's destructor: gives back the view reference a buffer held, once."""
+
+    __slots__ = ("_view",)
+
+    def __init__(self, view: MappedView) -> None:
+        self._view: MappedView | None = view
+
+    def __call__(self, _pointer: object) -> None:
+        view, self._view = self._view, None
+        if view is not None:
+            view.dangerous_release()

@@ -1,0 +1,130 @@
+"""Socket addresses: Python's ``(host, port)`` tuples to and from SOCKADDR_IN / SOCKADDR_IN6.
+
+The tuples are those of Python's ``socket`` module: ``(host, port)`` for IPv4,
+``(host, port, flowinfo, scope_id)`` for IPv6 (the last two optional when
+given). Hosts are numeric addresses (``"127.0.0.1"``, ``"::1"``); ``""``
+means "any address". Names are not resolved: a name is a ``ValueError``.
+Everything is checked here, before any native call.
+
+Port and flow information go in network byte order; ``sin6_scope_id`` is an
+interface index in host order (as Python's ``socket`` module writes it).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+from typing import Any, Final, TypeAlias
+
+from ..._bindings._native import ffi
+from ..._bindings._types import CData
+from ..._bindings._ws2_32 import AddressFamily
+
+__all__ = ["Address", "decode", "encode", "storage"]
+
+#: What the socket methods take and return.
+Address: TypeAlias = tuple[str, int] | tuple[str, int, int, int]
+
+_FLOWINFO_MAX: Final = 0xF_FFFF  # 20 bits
+_SCOPE_MAX: Final = 0xFFFF_FFFF
+
+
+def _net16(value: int) -> int:
+    """``htons``/``ntohs``: swap a 16-bit value between host and network byte order."""
+    return int.from_bytes(value.to_bytes(2, "big"), sys.byteorder)
+
+
+def _net32(value: int) -> int:
+    """``htonl``/``ntohl``."""
+    return int.from_bytes(value.to_bytes(4, "big"), sys.byteorder)
+
+
+def _number(value: object, what: str, maximum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{what} must be an int, not {type(value).__name__}")
+    if not 0 <= value <= maximum:
+        raise ValueError(f"{what} must be between 0 and {maximum}, not {value}")
+    return value
+
+
+def _host(host: object, version: int) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    if not isinstance(host, str):
+        raise TypeError(f"the host must be a str, not {type(host).__name__}")
+    try:
+        if version == 4:
+            return ipaddress.IPv4Address(host or "0.0.0.0")
+        return ipaddress.IPv6Address(host or "::")
+    except ValueError:
+        raise ValueError(f"{host!r} is not a numeric IPv{version} address (names are not resolved)") from None
+
+
+def _parts(address: object, family: AddressFamily) -> tuple[object, ...]:
+    sizes = (2,) if family is AddressFamily.INET else (2, 3, 4)
+    if not isinstance(address, tuple):
+        raise TypeError(f"an {family.name} address must be a tuple, not {type(address).__name__}")
+    if len(address) not in sizes:
+        raise TypeError(f"an {family.name} address is a tuple of {' or '.join(map(str, sizes))} items")
+    return address
+
+
+def encode(family: int, address: object) -> tuple[CData, int]:
+    """The native address structure for *address* in *family*, and its size."""
+    if family == AddressFamily.INET:
+        host, port = _parts(address, AddressFamily.INET)
+        packed = _host(host, 4).packed
+        port = _number(port, "port", 0xFFFF)
+        native = ffi.new(
+            "SOCKADDR_IN *",
+            {"sin_family": AddressFamily.INET, "sin_port": _net16(port), "sin_addr": list(packed)},
+        )
+        return native, ffi.sizeof("SOCKADDR_IN")
+    if family == AddressFamily.INET6:
+        host, port, *rest = _parts(address, AddressFamily.INET6)
+        ip = ipaddress.IPv6Address(_host(host, 6))
+        port = _number(port, "port", 0xFFFF)
+        flowinfo = _number(rest[0], "flowinfo", _FLOWINFO_MAX) if rest else 0
+        scope = _number(rest[1], "scope_id", _SCOPE_MAX) if len(rest) > 1 else _scope_of(ip)
+        native = ffi.new(
+            "SOCKADDR_IN6 *",
+            {
+                "sin6_family": AddressFamily.INET6,
+                "sin6_port": _net16(port),
+                "sin6_flowinfo": _net32(flowinfo),
+                "sin6_addr": list(ip.packed),
+                "sin6_scope_id": scope,
+            },
+        )
+        return native, ffi.sizeof("SOCKADDR_IN6")
+    raise ValueError(f"addresses of address family {family} are not supported (only INET and INET6)")
+
+
+def _scope_of(ip: ipaddress.IPv6Address) -> int:
+    """A numeric ``%scope`` suffix of the host ("fe80::1%3"), else 0."""
+    scope = ip.scope_id
+    if not scope:
+        return 0
+    if not scope.isdecimal():
+        raise ValueError(f"the scope of {ip} must be an interface index (names are not resolved)")
+    return _number(int(scope), "scope_id", _SCOPE_MAX)
+
+
+def storage() -> tuple[CData, CData]:
+    """An empty SOCKADDR_STORAGE and its in/out length, for accept/getsockname/getpeername."""
+    buffer = ffi.new("SOCKADDR_STORAGE *")
+    length = ffi.new("int *", ffi.sizeof("SOCKADDR_STORAGE"))
+    return buffer, length
+
+
+def decode(buffer: CData) -> Address:
+    """The Python tuple for a native address the OS filled in."""
+    native: Any = buffer  # cdata fields are untyped
+    family = native.ss_family
+    if family == AddressFamily.INET:
+        v4: Any = ffi.cast("SOCKADDR_IN *", buffer)
+        host4 = ipaddress.IPv4Address(bytes(v4.sin_addr))
+        return str(host4), _net16(v4.sin_port)
+    if family == AddressFamily.INET6:
+        v6: Any = ffi.cast("SOCKADDR_IN6 *", buffer)
+        host6 = ipaddress.IPv6Address(bytes(v6.sin6_addr))
+        return str(host6), _net16(v6.sin6_port), _net32(v6.sin6_flowinfo), int(v6.sin6_scope_id)
+    raise ValueError(f"the OS returned an address of family {family}, which this library does not decode")

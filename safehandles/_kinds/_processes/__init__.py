@@ -1,0 +1,1 @@
+"""Kinds for processes and the system around them: processes, threads, jobs, modules, heaps."""

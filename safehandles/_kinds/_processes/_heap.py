@@ -1,0 +1,118 @@
+"""Private heaps: HeapCreate, destroyed by HeapDestroy; and the borrowed process heap.
+
+A heap handle is an address, not an entry in the handle table, so it has no
+inheritance or close protection. ``HeapFree`` of an address the heap did not
+hand out corrupts the heap, and Windows may end the process for it, so each
+wrapper remembers the blocks it allocated and refuses any other address with
+``ValueError`` before it reaches the OS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from typing_extensions import Self
+
+from ..._bindings._errors import check_not_null, raise_winerror
+from ..._bindings._native import kernel32
+from ..._core._errors import ObjectDisposedError
+from ..._core._safehandle import _OWNER, _REF
+from ..._win32._arguments import positive_int
+from ..._win32._catalogue import Entry
+from ..._win32._handles import Win32Handle
+
+__all__ = ["Heap"]
+
+_SIZE_MAX = (1 << 63) - 1
+_SIZE_T_ERROR = (1 << 64) - 1  # HeapSize's failure value, (SIZE_T)-1
+
+
+def _describe(address: object) -> str:
+    return f"{address:#x}" if isinstance(address, int) else repr(address)
+
+
+class Heap(Win32Handle):
+    """A Windows heap: blocks of memory handed out as addresses (ints)."""
+
+    catalogue = Entry(
+        row="Heap",
+        creators=(("HeapCreate", "NULL"), ("GetProcessHeap", "NULL")),
+        destroyer="`HeapDestroy`",
+        ownership="owned; borrowed from `GetProcessHeap`",
+    )
+
+    __slots__ = ("_blocks",)
+    _destroyer_name: ClassVar[str] = "HeapDestroy"
+
+    @staticmethod
+    def _destroy(value: int, /, _heap_destroy: Callable[[int], int] = kernel32.HeapDestroy) -> int:
+        return _heap_destroy(value)
+
+    def __init__(self, *, owns_handle: bool = True) -> None:
+        super().__init__(owns_handle=owns_handle)
+        self._blocks: set[int] = set()
+
+    @classmethod
+    def create(cls, *, initial_size: int = 0, maximum_size: int = 0) -> Self:
+        """Create a private heap; ``maximum_size=0`` lets it grow as needed."""
+        initial = positive_int(initial_size, "initial_size", minimum=0, maximum=_SIZE_MAX)
+        maximum = positive_int(maximum_size, "maximum_size", minimum=0, maximum=_SIZE_MAX)
+        if maximum and initial > maximum:
+            raise ValueError(f"initial_size {initial} exceeds maximum_size {maximum}")
+        return cls._adopt("HeapCreate", lambda: kernel32.HeapCreate(0, initial, maximum))[0]
+
+    @classmethod
+    def process_heap(cls) -> Self:
+        """The process's default heap: borrowed, never destroyed."""
+        value = check_not_null(kernel32.GetProcessHeap(), "GetProcessHeap")
+        return cls._wrap(value, owns_handle=False)
+
+    # alloc and free stay in user mode, so the wrapper is most of their cost:
+    # they inline SafeHandle._call's reference holding (see its docstring).
+
+    def alloc(self, size: int, _heap_alloc: Callable[[int, int, int], int] = kernel32.HeapAlloc) -> int:
+        """Allocate *size* bytes and return the block's address. ``MemoryError`` if the heap is full."""
+        refs = self._refs
+        refs.append(_REF)
+        try:
+            if refs[0] is not _OWNER:
+                raise ObjectDisposedError(f"{type(self).__name__} is closed")
+            address = _heap_alloc(self._value, 0, size)
+        except OverflowError:
+            raise ValueError(f"size must be between 0 and {_SIZE_MAX}, not {size}") from None
+        finally:
+            if refs.pop() is _OWNER:
+                self._release_native()
+        if not address:  # HeapAlloc does not set a last error
+            raise MemoryError(f"HeapAlloc could not allocate {size} bytes from {self!r}")
+        self._blocks.add(address)
+        return address
+
+    def free(self, address: int, _heap_free: Callable[[int, int, int], int] = kernel32.HeapFree) -> None:
+        """Free a block this wrapper allocated; any other address is a ``ValueError``."""
+        try:
+            self._blocks.remove(address)
+        except (KeyError, TypeError):
+            raise ValueError(f"{_describe(address)} is not a live block of {self!r}") from None
+        refs = self._refs
+        refs.append(_REF)
+        try:
+            if refs[0] is not _OWNER:
+                raise ObjectDisposedError(f"{type(self).__name__} is closed")
+            freed = _heap_free(self._value, 0, address)
+        finally:
+            if refs.pop() is _OWNER:
+                self._release_native()
+        if not freed:
+            self._blocks.add(address)
+            raise_winerror("HeapFree")
+
+    def size(self, address: int) -> int:
+        """The size in bytes of a block this wrapper allocated."""
+        if address not in self._blocks:
+            raise ValueError(f"{_describe(address)} is not a live block of {self!r}")
+        size = self._call(kernel32.HeapSize, 0, address)
+        if size == _SIZE_T_ERROR:
+            raise_winerror("HeapSize")
+        return size

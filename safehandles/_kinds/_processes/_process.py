@@ -1,0 +1,136 @@
+"""Process handles: OpenProcess or the current-process pseudo-handle.
+
+``GetCurrentProcess()`` returns -1, the value the usual zero-or-minus-one
+convention reads as invalid. A process handle therefore treats only NULL as
+"no handle" (as WIL and Rust do), so the pseudo-handle is a valid, borrowed
+handle that is never closed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from typing_extensions import Self
+
+from ..._bindings._constants import ProcessAccess
+from ..._bindings._errors import check_bool, raise_winerror
+from ..._bindings._native import ffi, kernel32
+from ..._win32._arguments import positive_int
+from ..._win32._catalogue import Entry
+from ..._win32._handles import WaitableHandle
+
+if TYPE_CHECKING:
+    import os
+
+    from ..._win32._handles import KernelHandle
+    from ._spawn import Spawned
+
+__all__ = ["Process"]
+
+_DWORD_MAX = 0xFFFF_FFFF
+
+
+class Process(WaitableHandle):
+    """A handle to a process."""
+
+    catalogue = Entry(
+        row="Process",
+        creators=(
+            ("OpenProcess", "NULL"),
+            ("GetCurrentProcess", "cannot fail: -1"),
+            ("CreateProcessW", "FALSE; returns the main `Thread` too"),
+        ),
+        destroyer="`CloseHandle`",
+        ownership="owned; borrowed from `GetCurrentProcess`",
+        wine="tested, but `GetProcessHandleCount` reports 0 under Wine",
+    )
+    _rights = ProcessAccess
+    _object_type = "Process"
+
+    __slots__ = ()
+
+    @property
+    def is_invalid(self) -> bool:
+        return self._value == 0
+
+    @classmethod
+    def current(cls) -> Self:
+        """The calling process, through its pseudo-handle (-1): borrowed, never closed."""
+        return cls._wrap(kernel32.GetCurrentProcess(), owns_handle=False)
+
+    @staticmethod
+    def spawn(
+        args: Sequence[str | os.PathLike[str] | KernelHandle],
+        *,
+        inherit: Iterable[KernelHandle] = (),
+        executable: str | os.PathLike[str] | None = None,
+        cwd: str | os.PathLike[str] | None = None,
+        env: Mapping[str, str] | None = None,
+        stdin: KernelHandle | None = None,
+        stdout: KernelHandle | None = None,
+        stderr: KernelHandle | None = None,
+        creation_flags: int = 0,
+    ) -> Spawned:
+        """Start a process that inherits exactly the handles in *inherit* (``CreateProcessW``).
+
+        Returns a :class:`Spawned` with ``.process``, ``.thread``, ``.pid``
+        and ``.tid``; closing it closes both handles. See
+        :func:`safehandles.spawn` for the arguments and the "scoped
+        inheritance" it gives.
+        """
+        from ._spawn import spawn  # noqa: PLC0415 - _spawn imports this module
+
+        return spawn(
+            args,
+            inherit=inherit,
+            executable=executable,
+            cwd=cwd,
+            env=env,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
+            creation_flags=creation_flags,
+        )
+
+    @classmethod
+    def open(
+        cls,
+        pid: int,
+        *,
+        access: int = ProcessAccess.SYNCHRONIZE | ProcessAccess.QUERY_LIMITED_INFORMATION,
+        inheritable: bool = False,
+    ) -> Self:
+        """Open a process by id.
+
+        The default rights serve ``pid``, ``wait``, ``exit_code`` and
+        ``handle_count``; add ``ProcessAccess.TERMINATE`` to :meth:`terminate`.
+        """
+        pid = positive_int(pid, "pid", minimum=0, maximum=_DWORD_MAX)
+        mask = cls._access(access)
+        call = lambda: kernel32.OpenProcess(mask, bool(inheritable), pid)  # noqa: E731
+        return cls._adopt("OpenProcess", call, filename=str(pid))[0]
+
+    @property
+    def pid(self) -> int:
+        """The process id."""
+        pid = self._call(kernel32.GetProcessId)
+        if pid == 0:
+            raise_winerror("GetProcessId")
+        return pid
+
+    @property
+    def exit_code(self) -> int | None:
+        """The exit code, or None while the process runs."""
+        return self._exit_code(kernel32.GetExitCodeProcess, "GetExitCodeProcess")
+
+    def terminate(self, exit_code: int = 1) -> None:
+        """End the process with *exit_code* (needs ``ProcessAccess.TERMINATE``)."""
+        code = positive_int(exit_code, "exit_code", minimum=0, maximum=_DWORD_MAX)
+        check_bool(self._call(kernel32.TerminateProcess, code), "TerminateProcess")
+
+    def handle_count(self) -> int:
+        """How many handles the process has open (``GetProcessHandleCount``)."""
+        count = ffi.new("DWORD *")
+        check_bool(self._call(kernel32.GetProcessHandleCount, count), "GetProcessHandleCount")
+        return int(count[0])

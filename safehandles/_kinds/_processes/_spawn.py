@@ -1,0 +1,292 @@
+"""Starting a process with scoped handle inheritance: CreateProcessW with a handle list.
+
+Windows hands a child every inheritable handle of its parent when
+``bInheritHandles`` is TRUE, which leaks handles into every child that
+happens to be started at the same time. ``PROC_THREAD_ATTRIBUTE_HANDLE_LIST``
+narrows that to an explicit list, but every handle in the list must itself be
+inheritable, so making a handle inheritable "just for this child" would still
+expose it to any other child created meanwhile.
+
+:func:`spawn` avoids both: the handles you pass need not be inheritable. For
+each it makes an inheritable *copy* (``DuplicateHandle``), lists only the
+copies, creates the process, and closes the copies at once. The original
+handles never change, and a copy exists only for the duration of the
+``CreateProcessW`` call. (Code elsewhere in the process that calls
+``CreateProcessW`` with blanket inheritance in that very moment could still
+receive the copies; Python's ``subprocess`` uses a handle list and does not.)
+
+The child sees a copy at the copy's value, not at the original's, so
+:func:`spawn` lets you put the handle wrapper itself into ``args``: it is
+replaced by the child's value in decimal. ``Spawned.inherited`` lists the
+values too.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterable, Mapping, Sequence
+from types import TracebackType
+from typing import Any
+
+from typing_extensions import Self
+
+from ..._bindings._constants import DuplicateOption
+from ..._bindings._errors import check_bool, last_error, raise_winerror
+from ..._bindings._kernel32._processes import PROC_THREAD_ATTRIBUTE_HANDLE_LIST, CreationFlag, StartupFlag
+from ..._bindings._native import ffi, kernel32
+from ..._bindings._types import CData
+from ..._win32._arguments import positive_int
+from ..._win32._handles import KernelHandle
+from ._module import module_path
+from ._process import Process
+from ._thread import Thread
+
+__all__ = ["Spawned", "spawn"]
+
+_ERROR_INSUFFICIENT_BUFFER = 122
+
+
+class Spawned:
+    """A started process: its :attr:`process` and main :attr:`thread` handles, and their ids.
+
+    Closing it (or leaving its ``with`` block) closes both handles; the
+    process itself keeps running.
+    """
+
+    __slots__ = ("inherited", "pid", "process", "thread", "tid")
+
+    def __init__(
+        self, process: Process, thread: Thread, pid: int, tid: int, inherited: tuple[int, ...]
+    ) -> None:
+        #: The new process (all access).
+        self.process = process
+        #: Its main thread (all access).
+        self.thread = thread
+        #: The process id.
+        self.pid = pid
+        #: The main thread's id.
+        self.tid = tid
+        #: The values the inherited handles have in the child, in the order of ``inherit``.
+        self.inherited = inherited
+
+    def close(self) -> None:
+        """Close both handles (the process keeps running)."""
+        try:
+            self.thread.close()
+        finally:
+            self.process.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Spawned pid={self.pid} tid={self.tid} {self.process!r} {self.thread!r}>"
+
+
+def _text(value: object, what: str) -> str:
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str or path-like, not {type(value).__name__}")
+    if "\0" in value:
+        raise ValueError(f"{what} must not contain NUL characters: {value!r}")
+    return value
+
+
+def _environment_block(env: Mapping[str, str]) -> CData:
+    if not isinstance(env, Mapping):
+        raise TypeError(f"env must be a mapping of str to str, not {type(env).__name__}")
+    entries = []
+    for key, value in env.items():
+        name = _text(key, "env name")
+        if not name or "=" in name[1:]:
+            raise ValueError(f"env name must be non-empty and contain no '=': {name!r}")
+        entries.append((name, _text(value, f"env[{name!r}]")))
+    entries.sort(key=lambda entry: entry[0].upper())  # CreateProcessW wants the block sorted
+    block = "".join(f"{name}={value}\0" for name, value in entries) + "\0"
+    return ffi.new("WCHAR[]", block)
+
+
+def _check_handle(handle: object, what: str) -> KernelHandle:
+    if not isinstance(handle, KernelHandle):
+        raise TypeError(f"{what} must be a KernelHandle wrapper, not {type(handle).__name__}")
+    return handle
+
+
+def _inheritable_copy(handle: KernelHandle) -> int:
+    """An inheritable duplicate of *handle* with the same access; the caller closes it."""
+    current = kernel32.GetCurrentProcess()
+    target = ffi.new("HANDLE *")
+    ok = handle._call(
+        lambda value: kernel32.DuplicateHandle(
+            current, value, current, target, 0, True, DuplicateOption.SAME_ACCESS
+        )
+    )
+    check_bool(ok, "DuplicateHandle")
+    return int(target[0])
+
+
+def spawn(
+    args: Sequence[str | os.PathLike[str] | KernelHandle],
+    *,
+    inherit: Iterable[KernelHandle] = (),
+    executable: str | os.PathLike[str] | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    stdin: KernelHandle | None = None,
+    stdout: KernelHandle | None = None,
+    stderr: KernelHandle | None = None,
+    creation_flags: int = 0,
+) -> Spawned:
+    """Start a process that inherits exactly the handles in *inherit* (``CreateProcessW``).
+
+    *args* is the argument list, quoted into a command line with
+    ``subprocess.list2cmdline``; a handle wrapper in *args* (it must also be
+    in *inherit*) becomes the value the child sees it at, in decimal. The
+    handles in *inherit* need not be inheritable: each is passed through a
+    short-lived inheritable copy, so nothing else ever becomes inheritable.
+    *stdin*, *stdout* and *stderr* become the child's standard handles and
+    are inherited the same way (any of them given: the others are none).
+    *executable* is ``lpApplicationName`` (None: found from ``args[0]``),
+    *cwd* the working directory, *env* the whole environment (None: this
+    process's), *creation_flags* more :class:`CreationFlag` bits.
+
+    Bad input raises ``TypeError``/``ValueError`` (a closed handle:
+    ``ObjectDisposedError``) before anything is created.
+    """
+    if isinstance(args, (str, bytes)) or not isinstance(args, Sequence):
+        raise TypeError(f"args must be a sequence of arguments, not {type(args).__name__}")
+    if not args:
+        raise ValueError("args must name at least the program to run")
+    handles = [_check_handle(handle, "each inherit item") for handle in inherit]
+    std = [
+        None if h is None else _check_handle(h, name)
+        for h, name in ((stdin, "stdin"), (stdout, "stdout"), (stderr, "stderr"))
+    ]
+    for item in args:
+        if isinstance(item, KernelHandle) and not any(item is handle for handle in handles):
+            raise ValueError(f"{item!r} is in args but not in inherit")
+        if not isinstance(item, KernelHandle):
+            _text(item, "each argument")
+    application = None if executable is None else module_path(executable, "executable")
+    directory = None if cwd is None else module_path(cwd, "cwd")
+    environment = ffi.NULL if env is None else _environment_block(env)
+    flags = positive_int(creation_flags, "creation_flags", minimum=0, maximum=0xFFFF_FFFF)
+    flags |= CreationFlag.EXTENDED_STARTUPINFO_PRESENT | CreationFlag.CREATE_UNICODE_ENVIRONMENT
+
+    passed = [*handles, *(h for h in std if h is not None)]
+    held: list[KernelHandle] = []
+    copies: list[int] = []
+    try:
+        for handle in passed:
+            handle.dangerous_add_ref()  # ObjectDisposedError for a closed one
+            held.append(handle)
+        for handle in passed:
+            copies.append(_inheritable_copy(handle))
+        child_value = {id(handle): copy for handle, copy in zip(handles, copies, strict=False)}
+        words = [
+            str(child_value[id(item)]) if isinstance(item, KernelHandle) else _text(item, "argument")
+            for item in args
+        ]
+        std_values = iter(copies[len(handles) :])
+        std_copies = [0 if h is None else next(std_values) for h in std]
+        return _create(
+            words,
+            application,
+            directory,
+            environment,
+            flags,
+            copies,
+            std_copies,
+            std,
+            tuple(copies[: len(handles)]),
+        )
+    finally:
+        for copy in copies:
+            kernel32.CloseHandle(copy)  # our own fresh duplicate: closing it cannot fail
+        for handle in held:
+            handle.dangerous_release()
+
+
+def _create(
+    words: list[str],
+    application: str | None,
+    directory: str | None,
+    environment: CData,
+    flags: int,
+    copies: list[int],
+    std_copies: list[int],
+    std: list[KernelHandle | None],
+    inherited: tuple[int, ...],
+) -> Spawned:
+    startup: Any = ffi.new("STARTUPINFOEXW *")
+    startup.StartupInfo.cb = ffi.sizeof("STARTUPINFOEXW")
+    if any(handle is not None for handle in std):
+        startup.StartupInfo.dwFlags = StartupFlag.USESTDHANDLES
+        startup.StartupInfo.hStdInput, startup.StartupInfo.hStdOutput, startup.StartupInfo.hStdError = (
+            std_copies
+        )
+    command_line = ffi.new("WCHAR[]", subprocess.list2cmdline(words))
+    info: Any = ffi.new("PROCESS_INFORMATION *")
+    attributes = None
+    handle_list = ffi.new("HANDLE[]", copies) if copies else None
+    try:
+        if handle_list is not None:
+            attributes = _attribute_list(handle_list)
+            startup.lpAttributeList = attributes
+        process, thread = Process(), Thread()
+        ok = kernel32.CreateProcessW(
+            ffi.NULL if application is None else application,
+            command_line,
+            ffi.NULL,
+            ffi.NULL,
+            handle_list is not None,
+            flags,
+            environment,
+            ffi.NULL if directory is None else directory,
+            ffi.addressof(startup, "StartupInfo"),
+            info,
+        )
+        error = last_error()
+        process.set_handle(info.hProcess)
+        thread.set_handle(info.hThread)
+        if not ok:
+            raise_winerror("CreateProcessW", error, application or words[0])
+        return Spawned(process, thread, int(info.dwProcessId), int(info.dwThreadId), inherited)
+    finally:
+        if attributes is not None:
+            kernel32.DeleteProcThreadAttributeList(attributes)
+
+
+def _attribute_list(handle_list: CData) -> CData:
+    """An initialized attribute list holding ``PROC_THREAD_ATTRIBUTE_HANDLE_LIST``; delete it after use."""
+    size = ffi.new("SIZE_T *")
+    if not kernel32.InitializeProcThreadAttributeList(ffi.NULL, 1, 0, size):
+        error = last_error()
+        if error != _ERROR_INSUFFICIENT_BUFFER:
+            raise_winerror("InitializeProcThreadAttributeList", error)
+    attributes = ffi.new("char[]", int(size[0]))
+    check_bool(
+        kernel32.InitializeProcThreadAttributeList(attributes, 1, 0, size),
+        "InitializeProcThreadAttributeList",
+    )
+    ok = kernel32.UpdateProcThreadAttribute(
+        attributes,
+        0,
+        PROC_THREAD_ATTRIBUTE_HANDLE_LIST,
+        handle_list,
+        ffi.sizeof(handle_list),
+        ffi.NULL,
+        ffi.NULL,
+    )
+    if not ok:
+        error = last_error()
+        kernel32.DeleteProcThreadAttributeList(attributes)
+        raise_winerror("UpdateProcThreadAttribute", error)
+    return attributes

@@ -1,0 +1,1 @@
+"""Kinds for security: access tokens, window stations and desktops."""

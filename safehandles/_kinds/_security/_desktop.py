@@ -1,0 +1,109 @@
+"""Desktops and window stations of user32: borrowed handles to the ones in use.
+
+``GetThreadDesktop`` and ``GetProcessWindowStation`` return handles the
+system keeps for the thread and the process: Microsoft's "Kernel Objects"
+table says applications cannot delete them, and closing them would break the
+thread's or the process's use of its desktop. So the wrappers these creators
+return are borrowed, and ``close()`` never closes anything. A handle adopted
+with ``from_raw(..., owns_handle=True)`` (one from ``OpenDesktopW``, say), or
+a :meth:`~KernelHandle.duplicate`, is released by ``CloseDesktop`` /
+``CloseWindowStation``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import ClassVar
+
+from typing_extensions import Self
+
+from ..._bindings._errors import last_error, raise_winerror
+from ..._bindings._native import ffi, user32
+from ..._bindings._user32 import UserObjectInformation
+from ..._win32._arguments import positive_int
+from ..._win32._catalogue import Entry
+from ..._win32._handles import KernelHandle
+
+__all__ = ["Desktop", "WindowStation"]
+
+_ERROR_INSUFFICIENT_BUFFER = 122
+
+
+def _name(value: int) -> str:
+    """``GetUserObjectInformationW(UOI_NAME)``, growing the buffer as asked."""
+    needed = ffi.new("DWORD *")
+    size = 64
+    while True:
+        buffer = ffi.new("WCHAR[]", size // 2)
+        if user32.GetUserObjectInformationW(value, UserObjectInformation.NAME, buffer, size, needed):
+            return str(ffi.string(buffer))
+        error = last_error()
+        if error != _ERROR_INSUFFICIENT_BUFFER or needed[0] <= size:
+            raise_winerror("GetUserObjectInformationW", error)
+        size = int(needed[0]) + 2
+
+
+class _UserObject(KernelHandle):
+    __slots__ = ()
+
+    @property
+    def name(self) -> str:
+        """The object's name (``GetUserObjectInformationW`` with ``UOI_NAME``), e.g. "Default"."""
+        return self._call(_name)
+
+
+class Desktop(_UserObject):
+    """A desktop: the surface a thread's windows live on."""
+
+    catalogue = Entry(
+        row="Desktop",
+        creators=(("GetThreadDesktop", "NULL"),),
+        destroyer="none: borrowed (`CloseDesktop` only for adopted or duplicated handles)",
+        ownership="borrowed",
+    )
+    _object_type = "Desktop"
+
+    __slots__ = ()
+    _destroyer_name: ClassVar[str] = "CloseDesktop"
+
+    @staticmethod
+    def _destroy(value: int, /, _close: Callable[[int], int] = user32.CloseDesktop) -> int:
+        return _close(value)
+
+    @classmethod
+    def of_thread(cls, tid: int | None = None) -> Self:
+        """The desktop assigned to a thread (``GetThreadDesktop``; None: the calling thread). Borrowed."""
+        thread_id = threading.get_native_id() if tid is None else tid
+        thread_id = positive_int(thread_id, "tid", minimum=0, maximum=0xFFFF_FFFF)
+        value = user32.GetThreadDesktop(thread_id)
+        if value == 0:
+            raise_winerror("GetThreadDesktop", filename=str(thread_id))
+        return cls._wrap(value, owns_handle=False)
+
+
+class WindowStation(_UserObject):
+    """A window station: holds a clipboard, an atom table and desktops."""
+
+    catalogue = Entry(
+        row="Window station",
+        creators=(("GetProcessWindowStation", "NULL"),),
+        destroyer="none: borrowed (`CloseWindowStation` only for adopted or duplicated handles)",
+        ownership="borrowed",
+    )
+    _object_type = "WindowStation"
+
+    __slots__ = ()
+    _destroyer_name: ClassVar[str] = "CloseWindowStation"
+
+    @staticmethod
+    def _destroy(value: int, /, _close: Callable[[int], int] = user32.CloseWindowStation) -> int:
+        return _close(value)
+
+    @classmethod
+    def of_process(cls) -> Self:
+        """The calling process's window station (``GetProcessWindowStation``). Borrowed."""
+        value = user32.GetProcessWindowStation()
+        if value == 0:
+            raise_winerror("GetProcessWindowStation")
+        return cls._wrap(value, owns_handle=False)

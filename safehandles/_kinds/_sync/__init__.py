@@ -1,0 +1,1 @@
+"""Kinds for synchronization: events, mutexes, semaphores, waitable timers, multiple waits."""

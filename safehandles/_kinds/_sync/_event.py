@@ -1,0 +1,71 @@
+"""Event objects: CreateEventW / OpenEventW, closed by CloseHandle."""
+
+from __future__ import annotations
+
+from typing_extensions import Self
+
+from ..._bindings._constants import EventAccess
+from ..._bindings._errors import check_bool
+from ..._bindings._native import kernel32
+from ..._win32._catalogue import Entry
+from ..._win32._handles import security_attributes
+from ..._win32._named import NamedWaitableHandle
+
+__all__ = ["Event"]
+
+
+class Event(NamedWaitableHandle):
+    """A manual- or auto-reset event.
+
+    >>> with Event.create(manual_reset=True) as ready:
+    ...     ready.set()
+    ...     assert ready.wait(timeout=1.5)
+    """
+
+    catalogue = Entry(
+        row="Event",
+        creators=(("CreateEventW", "NULL"), ("OpenEventW", "NULL")),
+        destroyer="`CloseHandle`",
+        ownership="owned",
+    )
+    _object_type = "Event"
+
+    __slots__ = ()
+    _rights = EventAccess
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        manual_reset: bool = False,
+        initial_state: bool = False,
+        name: str | None = None,
+        inheritable: bool = False,
+    ) -> Self:
+        """Create an event, or open the existing one of that name (then ``created_new`` is False)."""
+        return cls._create(
+            "CreateEventW",
+            name,
+            lambda checked: kernel32.CreateEventW(
+                security_attributes(inheritable), bool(manual_reset), bool(initial_state), checked
+            ),
+        )
+
+    @classmethod
+    def open(
+        cls,
+        name: str,
+        *,
+        access: int = EventAccess.SYNCHRONIZE | EventAccess.MODIFY_STATE,
+        inheritable: bool = False,
+    ) -> Self:
+        """Open an existing named event; by default with the rights ``wait``, ``set`` and ``reset`` need."""
+        return cls._open(kernel32.OpenEventW, "OpenEventW", name, access, inheritable)
+
+    def set(self) -> None:
+        """Signal the event."""
+        check_bool(self._call(kernel32.SetEvent), "SetEvent")
+
+    def reset(self) -> None:
+        """Return the event to the non-signalled state."""
+        check_bool(self._call(kernel32.ResetEvent), "ResetEvent")

@@ -1,0 +1,68 @@
+"""Waiting on several handles at once: WaitForMultipleObjects.
+
+Every handle is referenced for the whole wait, so closing one of them from
+another thread is deferred until the wait returns instead of letting the OS
+wait on a recycled value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..._bindings._constants import MAXIMUM_WAIT_OBJECTS, WaitResult
+from ..._bindings._errors import raise_winerror
+from ..._bindings._native import ffi, kernel32
+from ..._core._errors import AbandonedMutexError
+from ..._win32._arguments import milliseconds
+from ..._win32._handles import WaitableHandle
+
+__all__ = ["wait_all", "wait_any"]
+
+
+def _wait_multiple(handles: Iterable[WaitableHandle], wait_all: bool, timeout: float | None) -> int:
+    waited = list(handles)
+    for handle in waited:
+        if not isinstance(handle, WaitableHandle):
+            raise TypeError(f"can only wait on waitable handles, not {type(handle).__name__}")
+    if not 1 <= len(waited) <= MAXIMUM_WAIT_OBJECTS:
+        raise ValueError(f"can wait on 1 to {MAXIMUM_WAIT_OBJECTS} handles at once, not {len(waited)}")
+    ms = milliseconds(timeout)
+    held: list[WaitableHandle] = []
+    try:
+        for handle in waited:
+            handle.dangerous_add_ref()
+            held.append(handle)
+        values = ffi.new("HANDLE[]", [handle.dangerous_get_handle() for handle in waited])
+        result = kernel32.WaitForMultipleObjects(len(waited), values, wait_all, ms)
+        if result == WaitResult.FAILED:
+            raise_winerror("WaitForMultipleObjects")
+    finally:
+        for handle in held:
+            handle.dangerous_release()
+    abandoned = result - WaitResult.ABANDONED_0
+    if 0 <= abandoned < len(waited):
+        raise AbandonedMutexError(
+            f"mutex {abandoned} was abandoned by its previous owner; you own it now",
+            index=abandoned,
+        )
+    return result
+
+
+def wait_any(handles: Iterable[WaitableHandle], timeout: float | None = None) -> int | None:
+    """Wait until one handle is signalled; return its index, or None on timeout.
+
+    When several are signalled, the lowest index wins. Raises
+    :class:`AbandonedMutexError` (with ``index``) if the one that ended the wait
+    is an abandoned mutex, which the caller then owns.
+    """
+    result = _wait_multiple(handles, False, timeout)
+    return None if result == WaitResult.TIMEOUT else result - WaitResult.OBJECT_0
+
+
+def wait_all(handles: Iterable[WaitableHandle], timeout: float | None = None) -> bool:
+    """Wait until every handle is signalled at once: True, or False on timeout.
+
+    Raises :class:`AbandonedMutexError` if one of them is an abandoned mutex;
+    the caller then owns all of them.
+    """
+    return _wait_multiple(handles, True, timeout) != WaitResult.TIMEOUT

@@ -1,0 +1,103 @@
+"""What the byte-stream kinds share: ``ReadFile`` and ``WriteFile`` on a handle.
+
+Files, pipe ends, named-pipe servers, mailslots and communications devices
+are all read and written with the same two calls. These methods are the
+synchronous ones: a handle opened for overlapped I/O (``FILE_FLAG_OVERLAPPED``)
+must pass an ``OVERLAPPED`` to every read and write, so they refuse such a
+handle with ``ValueError`` rather than let Windows misbehave; drive it through
+an :class:`IoCompletionPort` instead.
+
+End of data reads as ``b""``: ``ERROR_HANDLE_EOF`` on a file, and
+``ERROR_BROKEN_PIPE`` once the other end of a pipe is closed.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Final
+
+from typing_extensions import Buffer, Self
+
+from .._bindings._errors import last_error, raise_winerror
+from .._bindings._kernel32._files import FileError
+from .._bindings._native import ffi, kernel32
+from ._arguments import positive_int
+from ._handles import KernelHandle
+
+__all__ = ["StreamHandle", "file_path"]
+
+_DWORD_MAX: Final = 0xFFFF_FFFF
+_READ_MAX: Final = 0x7FFF_FFFF
+
+
+def file_path(path: str | os.PathLike[str], what: str = "path") -> str:
+    """A path as CreateFileW takes it: a str (or str path-like) without NUL."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{what} must be a str or os.PathLike[str], not {type(path).__name__}")
+    text = os.fspath(path)
+    if not isinstance(text, str):
+        raise TypeError(f"{what} must be a str path, not {type(text).__name__}")
+    if not text:
+        raise ValueError(f"{what} must not be empty")
+    if "\0" in text:
+        raise ValueError(f"{what} must not contain NUL characters: {text!r}")
+    return text
+
+
+class StreamHandle(KernelHandle):
+    """A kernel handle read and written with ``ReadFile``/``WriteFile``."""
+
+    __slots__ = ("_overlapped",)
+
+    def __init__(self, *, owns_handle: bool = True) -> None:
+        super().__init__(owns_handle=owns_handle)
+        self._overlapped = False
+
+    @property
+    def overlapped(self) -> bool:
+        """Whether this handle was opened for overlapped (asynchronous) I/O by this library."""
+        return self._overlapped
+
+    def _require_synchronous(self, operation: str) -> None:
+        if self._overlapped:
+            raise ValueError(
+                f"{operation}() needs a handle opened for synchronous I/O; {self!r} was opened "
+                "for overlapped I/O (use an IoCompletionPort)"
+            )
+
+    def duplicate(self, *, access: int | None = None, inheritable: bool = False) -> Self:
+        copy = super().duplicate(access=access, inheritable=inheritable)
+        copy._overlapped = self._overlapped
+        return copy
+
+    def read(self, size: int = 65536) -> bytes:
+        """Read up to *size* bytes (``ReadFile``); ``b""`` at end of file or once a pipe is broken.
+
+        From a message-mode pipe, a message longer than *size* arrives in
+        parts: each call returns the next part.
+        """
+        size = positive_int(size, "size", minimum=0, maximum=_READ_MAX)
+        self._require_synchronous("read")
+        buffer = ffi.new("char[]", max(size, 1))
+        done = ffi.new("DWORD *")
+        if not self._call(kernel32.ReadFile, buffer, size, done, ffi.NULL):
+            error = last_error()
+            if error in (FileError.HANDLE_EOF, FileError.BROKEN_PIPE):
+                return b""
+            if error != FileError.MORE_DATA:
+                raise_winerror("ReadFile", error)
+        return bytes(ffi.buffer(buffer, done[0]))
+
+    def write(self, data: Buffer) -> int:
+        """Write *data* (any bytes-like object) with ``WriteFile``; return the bytes written."""
+        if isinstance(data, str):
+            raise TypeError("write() takes bytes-like data, not str; encode it first")
+        source = ffi.from_buffer(data)
+        size = len(source)
+        if size > _DWORD_MAX:
+            raise ValueError(f"write() takes at most {_DWORD_MAX} bytes at once, not {size}")
+        self._require_synchronous("write")
+        done = ffi.new("DWORD *")
+        if not self._call(kernel32.WriteFile, source, size, done, ffi.NULL):
+            raise_winerror("WriteFile")
+        return int(done[0])
