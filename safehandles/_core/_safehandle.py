@@ -47,6 +47,23 @@ are atomic. So the state is two small lists:
 Whoever removes ``_OWNER`` (the last release, ``set_handle_as_invalid`` or
 ``detach``) decides the fate of the native handle, so it is released at most
 once, never while a reference is held, whatever the interleaving.
+
+Ownership cannot be forked
+--------------------------
+A wrapper is the one owner of its value, so ``copy.copy``, ``copy.deepcopy``
+and pickling are refused with ``TypeError``: a shallow copy would share the
+state lists (and its finalizer would close the original's handle), and a
+handle value means nothing in another process or after a round trip. A second
+owner is made with ``duplicate()`` (a new OS handle), a second process gets
+one through ``duplicate(target_process=...)`` or ``spawn(inherit=...)``.
+
+Package-internal primitives
+---------------------------
+Everything that touches the state lists lives in this file: ``_call`` (and
+its fixed-arity twin :func:`held_call_2` for calls that stay in user mode,
+where ``*args`` would cost as much as the call), :func:`hold_all` for a call
+that takes several handles, and ``_close_after`` for a kind whose close has
+more than one way (ending a resource update by writing it).
 """
 
 from __future__ import annotations
@@ -56,8 +73,8 @@ import contextlib
 import sys
 import traceback
 import warnings
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Final, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Final, NoReturn, SupportsIndex, TypeVar
 
 from typing_extensions import TypeVarTuple, Unpack
 
@@ -73,6 +90,8 @@ __all__ = [
     "SafeHandle",
     "SafeHandleMinusOneIsInvalid",
     "SafeHandleZeroOrMinusOneIsInvalid",
+    "held_call_2",
+    "hold_all",
 ]
 
 
@@ -92,6 +111,8 @@ _REF: Final = None  # a plain reference token; None is the cheapest object to pu
 
 _Args = TypeVarTuple("_Args")
 _R = TypeVar("_R")
+_A = TypeVar("_A")
+_B = TypeVar("_B")
 
 _POINTER_BITS: Final = sys.maxsize.bit_length() + 1
 _POINTER_SPAN: Final = 1 << _POINTER_BITS
@@ -292,6 +313,23 @@ class SafeHandle(abc.ABC):
             return
         self.dangerous_release()
 
+    def _close_after(self, decide: Callable[[], object]) -> bool:
+        """Close as :meth:`close` does, running *decide* first if this is the one close that counts.
+
+        For kinds that can be closed more than one way (a resource update
+        ends by writing or by discarding): *decide* records the way, and runs
+        only in the call that drops the owner's reference, so a concurrent
+        plain ``close()`` either wins (and *decide* never runs) or loses.
+        Returns False, without running *decide*, if the handle was already closed.
+        """
+        try:
+            self._undisposed.pop()
+        except IndexError:
+            return False
+        decide()
+        self.dangerous_release()
+        return True
+
     def set_handle_as_invalid(self) -> None:
         """Mark the handle closed without ever releasing it.
 
@@ -331,6 +369,29 @@ class SafeHandle(abc.ABC):
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    # -- no forked ownership --------------------------------------------------------
+
+    def __copy__(self) -> NoReturn:
+        raise TypeError(
+            f"{type(self).__name__} objects cannot be copied: two wrappers would own one handle. "
+            "Use duplicate() for a second handle to the same object, or borrow() to use the value"
+        )
+
+    def __deepcopy__(self, memo: object) -> NoReturn:
+        self.__copy__()
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> NoReturn:
+        raise TypeError(
+            f"{type(self).__name__} objects cannot be pickled: a handle value means nothing in another "
+            "process. Pass it to a child with spawn(inherit=...) or duplicate(target_process=...)"
+        )
+
+    def __reduce__(self) -> NoReturn:
+        self.__reduce_ex__(0)
+
+    def __getstate__(self) -> NoReturn:
+        self.__reduce_ex__(0)
 
     # -- finalization ------------------------------------------------------------
 
@@ -414,3 +475,47 @@ class SafeHandleMinusOneIsInvalid(SafeHandle):
     @property
     def is_invalid(self) -> bool:
         return self._value == -1
+
+
+def held_call_2(handle: SafeHandle, function: Callable[[int, _A, _B], _R], a: _A, b: _B, /) -> _R:
+    """``function(value, a, b)`` holding a reference on *handle*: :meth:`SafeHandle._call` for two arguments.
+
+    The same steps as ``_call``, with a fixed arity: for a native call that
+    stays in user mode (``HeapAlloc``, ``HeapFree``), packing ``*args`` costs
+    about as much as the call itself.
+    """
+    refs = handle._refs
+    refs.append(_REF)
+    try:
+        if refs[0] is not _OWNER:
+            raise ObjectDisposedError(f"{type(handle).__name__} is closed")
+        return function(handle._value, a, b)
+    finally:
+        if refs.pop() is _OWNER:
+            handle._release_native()
+
+
+@contextlib.contextmanager
+def hold_all(handles: Iterable[SafeHandle]) -> Iterator[list[int]]:
+    """Hold a reference on every handle for the block; yield their values, in order.
+
+    For a native call that takes several handles (a wait on many, a spawn
+    passing some to the child). A closed one raises ``ObjectDisposedError``
+    before the block runs, with the references taken so far given back; a
+    ``close()`` from another thread waits until the block ends.
+    """
+    held: list[SafeHandle] = []
+    try:
+        for handle in handles:
+            handle.dangerous_add_ref()
+            held.append(handle)
+        yield [handle._value for handle in held]
+    finally:
+        failure: BaseException | None = None
+        for handle in reversed(held):
+            try:
+                handle.dangerous_release()
+            except BaseException as exc:  # a failed release must not leak the other references
+                failure = failure or exc
+        if failure is not None:
+            raise failure
