@@ -22,14 +22,21 @@ from typing import ClassVar, Final
 from typing_extensions import Self
 
 from .._bindings._constants import NULL, STILL_ACTIVE, DuplicateOption, HandleFlag, WaitResult
-from .._bindings._errors import check_bool, last_error, raise_winerror, winerror_exception
+from .._bindings._errors import check_bool, raise_winerror, winerror_exception
 from .._bindings._native import ffi, kernel32
 from .._bindings._types import CData
 from .._core._safehandle import SafeHandleZeroOrMinusOneIsInvalid
+from ._adoption import adopt_returned, adopt_written
 from ._arguments import access_mask, milliseconds, positive_int
 from ._objects import object_type_name
 
-__all__ = ["KernelHandle", "WaitableHandle", "Win32Handle", "security_attributes"]
+__all__ = [
+    "KernelHandle",
+    "WaitableHandle",
+    "Win32Handle",
+    "destroy_keeping_last_error",
+    "security_attributes",
+]
 
 _INHERITABLE: Final = ffi.new(
     "SECURITY_ATTRIBUTES *",
@@ -42,23 +49,28 @@ def security_attributes(inheritable: bool) -> CData:
     return _INHERITABLE if inheritable else ffi.NULL
 
 
-def _destroy_keeping_last_error(
+def destroy_keeping_last_error(
     destroy: Callable[[int], int],
     value: int,
-    _get_last_error: Callable[[], int] = kernel32.GetLastError,
-    _set_last_error: Callable[[int], None] = kernel32.SetLastError,
-) -> bool:
-    """Run a destroyer without losing the last error of the call before it.
+    *,
+    returns_status: bool = False,
+    get_last_error: Callable[[], int] = kernel32.GetLastError,
+    set_last_error: Callable[[int], None] = kernel32.SetLastError,
+) -> int:
+    """Run a destroyer without losing the last error of the call before it; return its result.
 
     A release can run at the end of someone else's call (the last reference
-    was dropped there), which then still has to read its own error code. The
-    functions are bound as defaults so that this works during interpreter teardown.
+    was dropped there), which then still has to read its own error code. A
+    failed BOOL destroyer leaves its own error, for the ``OSError`` that
+    reports it; a destroyer that returns a status (``RegCloseKey``) always
+    leaves the caller's. The error functions are bound as defaults so that
+    this works during interpreter teardown; Winsock passes its own.
     """
-    saved = _get_last_error()
-    if not destroy(value):
-        return False
-    _set_last_error(saved)
-    return True
+    saved = get_last_error()
+    result = destroy(value)
+    if returns_status or result:
+        set_last_error(saved)
+    return result
 
 
 class Win32Handle(SafeHandleZeroOrMinusOneIsInvalid):
@@ -92,7 +104,7 @@ class Win32Handle(SafeHandleZeroOrMinusOneIsInvalid):
         """
         self = cls._wrap(value, owns_handle=owns_handle)
         try:
-            self._check_kind()
+            self._call(self._check_kind)  # the check is a native call on the value too
         except BaseException:
             self.set_handle_as_invalid()  # not ours to close: the caller still owns it
             raise
@@ -105,8 +117,11 @@ class Win32Handle(SafeHandleZeroOrMinusOneIsInvalid):
         self.set_handle(value)
         return self
 
-    def _check_kind(self) -> None:
-        """Raise ``TypeError`` if the wrapped value is not this kind of object (where that can be told)."""
+    def _check_kind(self, value: int) -> None:
+        """Raise ``TypeError`` if *value* is not this kind of object (where that can be told).
+
+        Called by :meth:`from_raw` through ``_call``, holding a reference.
+        """
 
     @classmethod
     def _adopt(
@@ -117,23 +132,41 @@ class Win32Handle(SafeHandleZeroOrMinusOneIsInvalid):
         fails_with: int = NULL,
         filename: str | None = None,
     ) -> tuple[Self, int]:
-        """Run a creator and adopt the handle it returns; also return the last error it left.
+        """Run a creator that returns the handle and adopt it; also return the last error it left.
 
-        The wrapper exists before the call, so the value is stored the moment
-        the call returns. The creator's own failure value (NULL for most,
-        INVALID_HANDLE_VALUE for ``CreateFileW``) is checked here, at the call,
-        never later through the wrapper's idea of "invalid".
+        The creator's own failure value (NULL for most, INVALID_HANDLE_VALUE
+        for ``CreateFileW``) is checked at the call (see ``_adoption``).
         """
+        return adopt_returned(cls(), creator, call, fails_with=fails_with, filename=filename)
+
+    @classmethod
+    def _adopt_out(
+        cls,
+        creator: str,
+        call: Callable[[CData], int],
+        *,
+        out_type: str = "HANDLE *",
+        returns_status: bool = False,
+        filename: str | None = None,
+    ) -> Self:
+        """Run a creator that writes the handle to ``call``'s out-parameter, and adopt it.
+
+        Success is the creator's result: TRUE, or status 0 with *returns_status*.
+        """
+        out = ffi.new(out_type)
         self = cls()
-        value = call()
-        error = last_error()
-        self.set_handle(value)
-        if value == fails_with:
-            raise_winerror(creator, error, filename)
-        return self, error
+        adopt_written(
+            creator,
+            lambda: call(out),
+            lambda: (out[0],),
+            (self,),
+            returns_status=returns_status,
+            filename=filename,
+        )
+        return self
 
     def release_handle(self) -> bool:
-        return _destroy_keeping_last_error(self._destroy, self._value)
+        return bool(destroy_keeping_last_error(self._destroy, self._value))
 
     def _release_failure(self) -> OSError:
         return winerror_exception(self._destroyer_name)
@@ -149,8 +182,7 @@ class KernelHandle(Win32Handle):
     #: The kind's access-right enum, for checking ``access=`` arguments.
     _rights: ClassVar[type[enum.IntFlag] | None] = None
 
-    def _check_kind(self) -> None:
-        value = self._value
+    def _check_kind(self, value: int) -> None:
         if self._object_type is None or self.is_invalid or value < 0:  # pseudo-handles are negative
             return
         actual = object_type_name(value)
@@ -176,16 +208,14 @@ class KernelHandle(Win32Handle):
         else:
             mask, options = self._access(access), 0
         current = kernel32.GetCurrentProcess()
-        target = ffi.new("HANDLE *")
-        copy = type(self)()
-        ok = self._call(
-            lambda value: kernel32.DuplicateHandle(
-                current, value, current, target, mask, bool(inheritable), options
-            )
+        return type(self)._adopt_out(
+            "DuplicateHandle",
+            lambda target: self._call(
+                lambda value: kernel32.DuplicateHandle(
+                    current, value, current, target, mask, bool(inheritable), options
+                )
+            ),
         )
-        copy.set_handle(target[0])
-        check_bool(ok, "DuplicateHandle")
-        return copy
 
     @classmethod
     def _access(cls, access: int) -> int:

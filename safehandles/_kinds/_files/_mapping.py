@@ -28,6 +28,7 @@ from ..._bindings._constants import INVALID_HANDLE_VALUE, NULL, WinError
 from ..._bindings._errors import check_bool, raise_winerror
 from ..._bindings._kernel32._mapping import FileMapAccess, PageProtection
 from ..._bindings._native import ffi, kernel32
+from ..._bindings._types import CData
 from ..._win32._arguments import object_name, positive_int
 from ..._win32._catalogue import Entry
 from ..._win32._handles import KernelHandle, Win32Handle, security_attributes
@@ -257,6 +258,19 @@ class MappedView(Win32Handle):
         """
         return ViewBuffer(self)
 
+    def _pinned_pointer(self) -> CData:
+        """A ``char *`` to the view that holds a reference on it until the pointer is collected.
+
+        For buffers that outlive any one call: the reference is taken here and
+        given back by the pointer's ``ffi.gc`` destructor, exactly once.
+        """
+        self.dangerous_add_ref()
+        try:
+            return self._call(lambda value: ffi.gc(ffi.cast("char *", value), _Release(self)))
+        except BaseException:
+            self.dangerous_release()
+            raise
+
     def read(self, offset: int = 0, size: int | None = None) -> bytes:
         """Copy *size* bytes (default: to the end) from *offset* in the view."""
         start, count = self._span(offset, size)
@@ -300,13 +314,7 @@ class ViewBuffer:
     def __enter__(self) -> memoryview:
         view = self._view
         size = len(view)
-        view.dangerous_add_ref()
-        try:
-            release = _Release(view)
-            pointer = ffi.gc(ffi.cast("char *", view._value), release)
-        except BaseException:
-            view.dangerous_release()
-            raise
+        pointer = view._pinned_pointer()
         # The memoryview keeps the cffi buffer, which keeps *pointer*: the view's
         # reference goes only when the last memoryview over it is collected.
         memory = memoryview(ffi.buffer(pointer, size))

@@ -27,6 +27,7 @@ from ..._bindings._errors import check_bool, last_error, raise_winerror
 from ..._bindings._kernel32._files import FileError, FileFlag
 from ..._bindings._kernel32._pipes import PIPE_UNLIMITED_INSTANCES, PipeDirection, PipeMode
 from ..._bindings._native import ffi, kernel32
+from ..._win32._adoption import adopt_written
 from ..._win32._arguments import milliseconds, object_name, positive_int
 from ..._win32._catalogue import Entry
 from ..._win32._handles import security_attributes
@@ -91,12 +92,12 @@ class Pipe:
         size = positive_int(size, "size", minimum=0, maximum=_BUFFER_MAX)
         reader, writer = PipeEnd(), PipeEnd()
         values = ffi.new("HANDLE[2]")
-        ok = kernel32.CreatePipe(values, values + 1, security_attributes(inheritable), size)
-        error = last_error()
-        reader.set_handle(values[0])
-        writer.set_handle(values[1])
-        if not ok:
-            raise_winerror("CreatePipe", error)
+        adopt_written(
+            "CreatePipe",
+            lambda: kernel32.CreatePipe(values, values + 1, security_attributes(inheritable), size),
+            lambda: (values[0], values[1]),
+            (reader, writer),
+        )
         return cls(reader, writer)
 
     def __iter__(self) -> Iterator[PipeEnd]:

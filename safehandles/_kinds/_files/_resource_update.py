@@ -21,7 +21,7 @@ from ..._bindings._errors import check_bool
 from ..._bindings._native import ffi, kernel32
 from ..._core._errors import ObjectDisposedError
 from ..._win32._catalogue import Entry
-from ..._win32._handles import Win32Handle, _destroy_keeping_last_error
+from ..._win32._handles import Win32Handle, destroy_keeping_last_error
 from .._processes._module import module_path
 from ._resource_names import ResourceId, language_id, resource_id
 
@@ -109,16 +109,16 @@ class ResourceUpdate(Win32Handle):
         """
         if not self.owns_handle:
             raise ValueError(f"{self!r} is borrowed: its owner ends the update")
-        try:
-            self._undisposed.pop()  # as close() does: exactly one close or commit drops the owner's reference
-        except IndexError:
-            raise ObjectDisposedError(f"{type(self).__name__} is closed") from None
-        self._commit = True  # set only now: a close() that won the race above discards
-        self.dangerous_release()
+        # Exactly one close or commit drops the owner's reference; a close() that wins the race discards.
+        if not self._close_after(self._choose_commit):
+            raise ObjectDisposedError(f"{type(self).__name__} is closed")
+
+    def _choose_commit(self) -> None:
+        self._commit = True
 
     def release_handle(self) -> bool:
         if self._commit:
-            return _destroy_keeping_last_error(_end_committing, self._value)
+            return bool(destroy_keeping_last_error(_end_committing, self._value))
         return super().release_handle()
 
 

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from typing_extensions import Buffer, Self
 
-from ..._bindings._errors import winerror_exception, wsa_exception
+from ..._bindings._errors import wsa_exception
 from ..._bindings._native import ffi, kernel32, ws2_32
 from ..._bindings._types import CData
 from ..._bindings._ws2_32 import (
@@ -51,9 +51,10 @@ from ..._bindings._ws2_32 import (
     WsaFlag,
 )
 from ..._core._errors import ObjectDisposedError
+from ..._win32._adoption import adopt_returned
 from ..._win32._arguments import positive_int
 from ..._win32._catalogue import Entry
-from ..._win32._handles import KernelHandle
+from ..._win32._handles import KernelHandle, destroy_keeping_last_error
 from ._sockaddr import Address, decode, encode, storage
 from ._winsock import Winsock, winsock
 
@@ -123,31 +124,37 @@ class Socket(KernelHandle):
 
     # -- Winsock's reference, taken with the value and given back after closesocket ----
 
-    def set_handle(self, value: int, _winsock: Winsock = winsock) -> None:
+    # Bound on the class, so that a release still finds them while the interpreter shuts down.
+    _library: ClassVar[Winsock] = winsock
+    _release_with: ClassVar[tuple[Callable[..., int], Callable[[], int], Callable[[int], None]]] = (
+        destroy_keeping_last_error,
+        ws2_32.WSAGetLastError,
+        ws2_32.WSASetLastError,
+    )
+
+    def set_handle(self, value: int) -> None:
         if self._owns and value != INVALID_SOCKET:
-            _winsock.acquire()
+            self._library.acquire()
             self._winsock.append(None)
         super().set_handle(value)
 
-    def _give_back_winsock(self, _winsock: Winsock = winsock) -> None:
+    def _give_back_winsock(self) -> None:
         try:
             self._winsock.pop()
         except IndexError:
             return
-        _winsock.release()
+        self._library.release()
 
-    def release_handle(
-        self,
-        _get_last_error: Callable[[], int] = ws2_32.WSAGetLastError,
-        _set_last_error: Callable[[int], None] = ws2_32.WSASetLastError,
-    ) -> bool:
+    def release_handle(self) -> bool:
         # closesocket, then Winsock's reference; the thread's last error is left as
         # it was (a release can end someone else's call) or as closesocket set it.
-        saved = _get_last_error()
-        closed = bool(self._destroy(self._value))
-        error = saved if closed else _get_last_error()
-        self._give_back_winsock()
-        _set_last_error(error)
+        keeping_last_error, get_error, set_error = self._release_with
+        closed = bool(
+            keeping_last_error(self._destroy, self._value, get_last_error=get_error, set_last_error=set_error)
+        )
+        error = get_error()
+        self._give_back_winsock()  # WSACleanup may set an error of its own
+        set_error(error)
         return closed
 
     def _release_failure(self) -> OSError:
@@ -177,14 +184,10 @@ class Socket(KernelHandle):
     @classmethod
     def _new(cls, function: str, call: Callable[[], int], like: tuple[int, int, int]) -> Self:
         """Run a creator with Winsock started; adopt its socket or raise from WSAGetLastError."""
+        self = cls()
+        self._describe(*like)
         with winsock.started():
-            self = cls()
-            self._describe(*like)
-            value = call()
-            error = ws2_32.WSAGetLastError()
-            self.set_handle(value)
-            if value == INVALID_SOCKET:
-                raise winerror_exception(function, error)
+            adopt_returned(self, function, call, fails_with=INVALID_SOCKET, read_error=ws2_32.WSAGetLastError)
         return self
 
     @classmethod
@@ -241,12 +244,13 @@ class Socket(KernelHandle):
         ``TypeError`` (``getsockopt`` fails with ``WSAENOTSOCK``) and is left
         alone; any other failure of that check raises ``OSError``.
         """
-        info: Any = ffi.new("WSAPROTOCOL_INFOW *")
         with winsock.started():  # until the wrapper holds its own Winsock reference
-            _protocol_info(value, info)
-            self = cls._wrap(value, owns_handle=owns_handle)
-            self._describe(info.iAddressFamily, info.iSocketType, info.iProtocol)
-        return self
+            return super().from_raw(value, owns_handle=owns_handle)
+
+    def _check_kind(self, value: int) -> None:
+        info: Any = ffi.new("WSAPROTOCOL_INFOW *")
+        _protocol_info(value, info)
+        self._describe(info.iAddressFamily, info.iSocketType, info.iProtocol)
 
     def to_python(self) -> _pysocket.socket:
         """Hand the socket to a new Python ``socket.socket``, which then owns and closes it.
@@ -261,12 +265,12 @@ class Socket(KernelHandle):
         # Family, type and protocol are passed, as Python's own accept does, so that
         # Python needs no query of its own (which fails under Wine for unbound sockets).
         like = self._family, self._type, self._protocol
-        value = self.detach()
-        try:
-            return pysocket.socket(*like, fileno=value)
-        except BaseException:
-            ws2_32.closesocket(value)  # ours alone now: never leave it open
-            raise
+        # Handed over through a wrapper of its own, so that a failure closes it the right way.
+        with type(self)._wrap(self.detach(), owns_handle=True) as handover:
+            handover._describe(*like)
+            sock = pysocket.socket(*like, fileno=handover.dangerous_get_handle())
+            handover.detach()
+        return sock
 
     def duplicate(self, *, access: int | None = None, inheritable: bool = False) -> Self:
         """A new owned wrapper of a copy of this socket (``WSADuplicateSocketW`` + ``WSASocketW``).

@@ -10,20 +10,21 @@ wrapper remembers the blocks it allocated and refuses any other address with
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import ClassVar, Final
 
 from typing_extensions import Self
 
 from ..._bindings._errors import check_not_null, raise_winerror
 from ..._bindings._native import kernel32
-from ..._core._errors import ObjectDisposedError
-from ..._core._safehandle import _OWNER, _REF
+from ..._core._safehandle import held_call_2
 from ..._win32._arguments import positive_int
 from ..._win32._catalogue import Entry
 from ..._win32._handles import Win32Handle
 
 __all__ = ["Heap"]
 
+_heap_alloc: Final = kernel32.HeapAlloc
+_heap_free: Final = kernel32.HeapFree
 _SIZE_MAX = (1 << 63) - 1
 _SIZE_T_ERROR = (1 << 64) - 1  # HeapSize's failure value, (SIZE_T)-1
 
@@ -68,42 +69,27 @@ class Heap(Win32Handle):
         value = check_not_null(kernel32.GetProcessHeap(), "GetProcessHeap")
         return cls._wrap(value, owns_handle=False)
 
-    # alloc and free stay in user mode, so the wrapper is most of their cost:
-    # they inline SafeHandle._call's reference holding (see its docstring).
+    # alloc and free stay in user mode, so the wrapper is most of their cost: they
+    # go through the core's fixed-arity held call, and the natives are bound once.
 
-    def alloc(self, size: int, _heap_alloc: Callable[[int, int, int], int] = kernel32.HeapAlloc) -> int:
+    def alloc(self, size: int) -> int:
         """Allocate *size* bytes and return the block's address. ``MemoryError`` if the heap is full."""
-        refs = self._refs
-        refs.append(_REF)
         try:
-            if refs[0] is not _OWNER:
-                raise ObjectDisposedError(f"{type(self).__name__} is closed")
-            address = _heap_alloc(self._value, 0, size)
+            address = held_call_2(self, _heap_alloc, 0, size)
         except OverflowError:
             raise ValueError(f"size must be between 0 and {_SIZE_MAX}, not {size}") from None
-        finally:
-            if refs.pop() is _OWNER:
-                self._release_native()
         if not address:  # HeapAlloc does not set a last error
             raise MemoryError(f"HeapAlloc could not allocate {size} bytes from {self!r}")
         self._blocks.add(address)
         return address
 
-    def free(self, address: int, _heap_free: Callable[[int, int, int], int] = kernel32.HeapFree) -> None:
+    def free(self, address: int) -> None:
         """Free a block this wrapper allocated; any other address is a ``ValueError``."""
         try:
             self._blocks.remove(address)
         except (KeyError, TypeError):
             raise ValueError(f"{_describe(address)} is not a live block of {self!r}") from None
-        refs = self._refs
-        refs.append(_REF)
-        try:
-            if refs[0] is not _OWNER:
-                raise ObjectDisposedError(f"{type(self).__name__} is closed")
-            freed = _heap_free(self._value, 0, address)
-        finally:
-            if refs.pop() is _OWNER:
-                self._release_native()
+        freed = held_call_2(self, _heap_free, 0, address)
         if not freed:
             self._blocks.add(address)
             raise_winerror("HeapFree")

@@ -20,7 +20,7 @@ from typing import ClassVar
 
 from typing_extensions import Self
 
-from ..._bindings._errors import check_bool, last_error, raise_winerror
+from ..._bindings._errors import last_error, raise_winerror
 from ..._bindings._kernel32._modules import LoadFlag, ModuleHandleFlag
 from ..._bindings._native import ffi, kernel32
 from ..._bindings._types import CData
@@ -100,16 +100,14 @@ class Module(Win32Handle):
 
     def duplicate(self) -> Self:
         """A new owned wrapper holding one more load count on the same module (``GetModuleHandleExW``)."""
-        out = ffi.new("HANDLE *")
-        copy = type(self)()
-        ok = self._call(
-            lambda value: kernel32.GetModuleHandleExW(
-                ModuleHandleFlag.FROM_ADDRESS, ffi.cast("const WCHAR *", value), out
-            )
+        return type(self)._adopt_out(
+            "GetModuleHandleExW",
+            lambda out: self._call(
+                lambda value: kernel32.GetModuleHandleExW(
+                    ModuleHandleFlag.FROM_ADDRESS, ffi.cast("const WCHAR *", value), out
+                )
+            ),
         )
-        copy.set_handle(out[0])
-        check_bool(ok, "GetModuleHandleExW")
-        return copy
 
     @property
     def base_address(self) -> int:

@@ -31,11 +31,12 @@ from typing import Any
 
 from typing_extensions import Self
 
-from ..._bindings._constants import DuplicateOption
 from ..._bindings._errors import check_bool, last_error, raise_winerror
 from ..._bindings._kernel32._processes import PROC_THREAD_ATTRIBUTE_HANDLE_LIST, CreationFlag, StartupFlag
 from ..._bindings._native import ffi, kernel32
 from ..._bindings._types import CData
+from ..._core._safehandle import hold_all
+from ..._win32._adoption import adopt_written
 from ..._win32._arguments import positive_int
 from ..._win32._handles import KernelHandle
 from ._module import module_path
@@ -119,19 +120,6 @@ def _check_handle(handle: object, what: str) -> KernelHandle:
     return handle
 
 
-def _inheritable_copy(handle: KernelHandle) -> int:
-    """An inheritable duplicate of *handle* with the same access; the caller closes it."""
-    current = kernel32.GetCurrentProcess()
-    target = ffi.new("HANDLE *")
-    ok = handle._call(
-        lambda value: kernel32.DuplicateHandle(
-            current, value, current, target, 0, True, DuplicateOption.SAME_ACCESS
-        )
-    )
-    check_bool(ok, "DuplicateHandle")
-    return int(target[0])
-
-
 def spawn(
     args: Sequence[str | os.PathLike[str] | KernelHandle],
     *,
@@ -181,37 +169,35 @@ def spawn(
     flags |= CreationFlag.EXTENDED_STARTUPINFO_PRESENT | CreationFlag.CREATE_UNICODE_ENVIRONMENT
 
     passed = [*handles, *(h for h in std if h is not None)]
-    held: list[KernelHandle] = []
-    copies: list[int] = []
+    # Every handle passed is held for the whole spawn (ObjectDisposedError for a closed
+    # one) and reaches the child through an inheritable copy that is ours alone, owned
+    # by a wrapper of its own so that it is closed whatever happens.
+    copied: list[KernelHandle] = []
     try:
-        for handle in passed:
-            handle.dangerous_add_ref()  # ObjectDisposedError for a closed one
-            held.append(handle)
-        for handle in passed:
-            copies.append(_inheritable_copy(handle))
-        child_value = {id(handle): copy for handle, copy in zip(handles, copies, strict=False)}
-        words = [
-            str(child_value[id(item)]) if isinstance(item, KernelHandle) else _text(item, "argument")
-            for item in args
-        ]
-        std_values = iter(copies[len(handles) :])
-        std_copies = [0 if h is None else next(std_values) for h in std]
-        return _create(
-            words,
-            application,
-            directory,
-            environment,
-            flags,
-            copies,
-            std_copies,
-            std,
-            tuple(copies[: len(handles)]),
-        )
+        with hold_all(passed):
+            copied.extend(handle.duplicate(inheritable=True) for handle in passed)
+            with hold_all(copied) as copies:
+                child_value = {id(handle): copy for handle, copy in zip(handles, copies, strict=False)}
+                words = [
+                    str(child_value[id(item)]) if isinstance(item, KernelHandle) else _text(item, "argument")
+                    for item in args
+                ]
+                std_values = iter(copies[len(handles) :])
+                std_copies = [0 if h is None else next(std_values) for h in std]
+                return _create(
+                    words,
+                    application,
+                    directory,
+                    environment,
+                    flags,
+                    copies,
+                    std_copies,
+                    std,
+                    tuple(copies[: len(handles)]),
+                )
     finally:
-        for copy in copies:
-            kernel32.CloseHandle(copy)  # our own fresh duplicate: closing it cannot fail
-        for handle in held:
-            handle.dangerous_release()
+        for copy in copied:
+            copy.close()
 
 
 def _create(
@@ -241,23 +227,24 @@ def _create(
             attributes = _attribute_list(handle_list)
             startup.lpAttributeList = attributes
         process, thread = Process(), Thread()
-        ok = kernel32.CreateProcessW(
-            ffi.NULL if application is None else application,
-            command_line,
-            ffi.NULL,
-            ffi.NULL,
-            handle_list is not None,
-            flags,
-            environment,
-            ffi.NULL if directory is None else directory,
-            ffi.addressof(startup, "StartupInfo"),
-            info,
+        adopt_written(
+            "CreateProcessW",
+            lambda: kernel32.CreateProcessW(
+                ffi.NULL if application is None else application,
+                command_line,
+                ffi.NULL,
+                ffi.NULL,
+                handle_list is not None,
+                flags,
+                environment,
+                ffi.NULL if directory is None else directory,
+                ffi.addressof(startup, "StartupInfo"),
+                info,
+            ),
+            lambda: (info.hProcess, info.hThread),
+            (process, thread),
+            filename=application or words[0],
         )
-        error = last_error()
-        process.set_handle(info.hProcess)
-        thread.set_handle(info.hThread)
-        if not ok:
-            raise_winerror("CreateProcessW", error, application or words[0])
         return Spawned(process, thread, int(info.dwProcessId), int(info.dwThreadId), inherited)
     finally:
         if attributes is not None:

@@ -20,7 +20,7 @@ avoids ``ConvertSidToStringSidW`` and the ``LocalFree`` its result would need.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -35,7 +35,7 @@ from ..._bindings._advapi32._tokens import (
     TokenInformationClass,
     TokenType,
 )
-from ..._bindings._errors import check_bool, last_error, raise_winerror, winerror_exception
+from ..._bindings._errors import check_bool, last_error, raise_winerror
 from ..._bindings._native import advapi32, ffi, kernel32
 from ..._bindings._types import CData
 from ..._win32._arguments import object_name
@@ -112,18 +112,6 @@ class AccessToken(KernelHandle):
     __slots__ = ()
 
     @classmethod
-    def _adopt_out(cls, creator: str, call: Callable[[CData], int]) -> Self:
-        """Run a BOOL creator that writes the new handle to ``HANDLE *``; adopt it if it succeeded."""
-        out = ffi.new("HANDLE *")
-        self = cls()
-        ok = call(out)
-        error = last_error()
-        if not ok:
-            raise_winerror(creator, error)
-        self.set_handle(out[0])
-        return self
-
-    @classmethod
     def open_process(cls, process: Process | None = None, *, access: int = TokenAccess.QUERY) -> Self:
         """Open the primary token of *process* (default: the calling process).
 
@@ -161,23 +149,22 @@ class AccessToken(KernelHandle):
         mask = cls._access(access)
         if thread is not None and not isinstance(thread, Thread):
             raise TypeError(f"thread must be a Thread or None, not {type(thread).__name__}")
-        self = cls()
-        out = ffi.new("HANDLE *")
-        if thread is None:
-            ok = advapi32.OpenThreadToken(kernel32.GetCurrentThread(), mask, bool(open_as_self), out)
-        else:
-            ok = thread._call(advapi32.OpenThreadToken, mask, bool(open_as_self), out)
-        error = last_error()
-        if not ok:
-            exc = winerror_exception("OpenThreadToken", error)
-            if error == _ERROR_NO_TOKEN:
+        as_self = bool(open_as_self)
+
+        def call(out: CData) -> int:
+            if thread is None:
+                return advapi32.OpenThreadToken(kernel32.GetCurrentThread(), mask, as_self, out)
+            return thread._call(advapi32.OpenThreadToken, mask, as_self, out)
+
+        try:
+            return cls._adopt_out("OpenThreadToken", call)
+        except OSError as exc:
+            if getattr(exc, "winerror", None) == _ERROR_NO_TOKEN:
                 exc.strerror = (
                     f"{exc.strerror} (the thread is not impersonating, so it has no token of "
                     "its own; AccessToken.open_process() opens the token it runs with)"
                 )
-            raise exc
-        self.set_handle(out[0])
-        return self
+            raise
 
     def duplicate_token(
         self,

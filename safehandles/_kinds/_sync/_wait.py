@@ -13,6 +13,7 @@ from ..._bindings._constants import MAXIMUM_WAIT_OBJECTS, WaitResult
 from ..._bindings._errors import raise_winerror
 from ..._bindings._native import ffi, kernel32
 from ..._core._errors import AbandonedMutexError
+from ..._core._safehandle import hold_all
 from ..._win32._arguments import milliseconds
 from ..._win32._handles import WaitableHandle
 
@@ -27,18 +28,10 @@ def _wait_multiple(handles: Iterable[WaitableHandle], wait_all: bool, timeout: f
     if not 1 <= len(waited) <= MAXIMUM_WAIT_OBJECTS:
         raise ValueError(f"can wait on 1 to {MAXIMUM_WAIT_OBJECTS} handles at once, not {len(waited)}")
     ms = milliseconds(timeout)
-    held: list[WaitableHandle] = []
-    try:
-        for handle in waited:
-            handle.dangerous_add_ref()
-            held.append(handle)
-        values = ffi.new("HANDLE[]", [handle.dangerous_get_handle() for handle in waited])
-        result = kernel32.WaitForMultipleObjects(len(waited), values, wait_all, ms)
+    with hold_all(waited) as values:
+        result = kernel32.WaitForMultipleObjects(len(values), ffi.new("HANDLE[]", values), wait_all, ms)
         if result == WaitResult.FAILED:
             raise_winerror("WaitForMultipleObjects")
-    finally:
-        for handle in held:
-            handle.dangerous_release()
     abandoned = result - WaitResult.ABANDONED_0
     if 0 <= abandoned < len(waited):
         raise AbandonedMutexError(

@@ -32,11 +32,11 @@ from ..._bindings._advapi32._registry import (
     ValueType,
 )
 from ..._bindings._errors import raise_status, winerror_exception
-from ..._bindings._native import advapi32, ffi, kernel32
+from ..._bindings._native import advapi32, ffi
 from ..._bindings._types import CData
 from ..._win32._arguments import access_mask, object_name
 from ..._win32._catalogue import Entry
-from ..._win32._handles import KernelHandle, security_attributes
+from ..._win32._handles import KernelHandle, destroy_keeping_last_error, security_attributes
 from ._registry_values import RegistryValue, decode, encode
 
 __all__ = ["RegistryKey"]
@@ -61,14 +61,10 @@ def _value_name(name: str | None) -> str:
 def _close_key(
     value: int,
     _reg_close_key: Callable[[int], int] = advapi32.RegCloseKey,
-    _get_last_error: Callable[[], int] = kernel32.GetLastError,
-    _set_last_error: Callable[[int], None] = kernel32.SetLastError,
+    _keeping_last_error: Callable[..., int] = destroy_keeping_last_error,
 ) -> int:
     """RegCloseKey, keeping the thread's last error; returns the status. Bound for teardown."""
-    saved = _get_last_error()
-    status = _reg_close_key(value)
-    _set_last_error(saved)
-    return status
+    return _keeping_last_error(_reg_close_key, value, returns_status=True)
 
 
 class _Predefined:
@@ -125,10 +121,10 @@ class RegistryKey(KernelHandle):
     def _release_failure(self) -> OSError:
         return winerror_exception(self._destroyer_name, self._close_status)
 
-    def _check_kind(self) -> None:
+    def _check_kind(self, value: int) -> None:
         if self.is_predefined and self.owns_handle:
-            raise ValueError(f"{self._value:#x} is a predefined root: it can only be wrapped as borrowed")
-        super()._check_kind()
+            raise ValueError(f"{value:#x} is a predefined root: it can only be wrapped as borrowed")
+        super()._check_kind(value)
 
     @property
     def is_predefined(self) -> bool:
@@ -144,14 +140,13 @@ class RegistryKey(KernelHandle):
 
     def _subkey(self, creator: str, path: str, call: Callable[[int, CData], int]) -> RegistryKey:
         """Run a creator relative to this key (holding it), and adopt the key it writes to ``HKEY *``."""
-        out = ffi.new("HKEY *")
-        key = RegistryKey()
-        status = self._call(call, out)
-        if status != 0:
-            raise_status(creator, status, path)
-        if out[0] in _PREDEFINED:  # "" under a root gives the root itself back: not ours to close
-            return RegistryKey._wrap(out[0], owns_handle=False)
-        key.set_handle(out[0])
+        key = RegistryKey._adopt_out(
+            creator, lambda out: self._call(call, out), out_type="HKEY *", returns_status=True, filename=path
+        )
+        if key.is_predefined:  # "" under a root gives the root itself back: not ours to close
+            value = key.dangerous_get_handle()
+            key.set_handle_as_invalid()
+            return RegistryKey._wrap(value, owns_handle=False)
         return key
 
     def open(self, subkey: str = "", *, access: int = KeyAccess.READ) -> RegistryKey:
