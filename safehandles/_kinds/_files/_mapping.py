@@ -24,7 +24,7 @@ from typing import Any, ClassVar, Final
 
 from typing_extensions import Buffer, Self
 
-from ..._bindings._constants import INVALID_HANDLE_VALUE, NULL, WinError
+from ..._bindings._constants import INVALID_HANDLE_VALUE, WinError
 from ..._bindings._errors import check_bool, raise_winerror
 from ..._bindings._kernel32._mapping import FileMapAccess, PageProtection
 from ..._bindings._native import ffi, kernel32
@@ -196,11 +196,10 @@ class FileMapping(KernelHandle):
         # A copy-on-write section maps with FILE_MAP_COPY: FILE_MAP_WRITE needs a read-write section.
         writing = FileMapAccess.COPY if self._copy_on_write else FileMapAccess.WRITE
         access = FileMapAccess.READ | (writing if write else 0)
-        view = MappedView()
-        address = self._call(kernel32.MapViewOfFile, access, offset >> 32, offset & 0xFFFF_FFFF, size or 0)
-        view.set_handle(address)
-        if address == NULL:
-            raise_winerror("MapViewOfFile")
+        view = MappedView._adopt(
+            "MapViewOfFile",
+            lambda: self._call(kernel32.MapViewOfFile, access, offset >> 32, offset & 0xFFFF_FFFF, size or 0),
+        )[0]
         view._writable = write
         if size is None and self._size is not None:
             size = self._size - offset
