@@ -125,6 +125,19 @@ def test_locks_conflict_between_handles(tmp_path: Path) -> None:
         first.unlock(0, 4)
 
 
+def test_a_zero_length_lock_is_taken_and_released(tmp_path: Path) -> None:
+    # LockFileEx accepts a zero-byte range; the lock is real: a range around it conflicts.
+    with create(tmp_path / "a.bin") as file:
+        file.write(b"x" * 200)
+        assert file.lock(100, 0, wait=False) is True
+        assert file.lock(98, 4, wait=False) is False
+        file.unlock(100, 0)
+        assert file.lock(98, 4, wait=False) is True
+        file.unlock(98, 4)
+        with pytest.raises(OSError, match="UnlockFileEx"):
+            file.unlock(100, 0)  # released already
+
+
 @pytest.mark.wine_differs("UnlockFileEx of an unlocked range fails with ERROR_LOCK_VIOLATION (33)")
 def test_unlocking_a_range_that_is_not_locked_fails_with_not_locked(tmp_path: Path) -> None:
     with create(tmp_path / "a.bin") as file, pytest.raises(OSError, match="UnlockFileEx") as caught:
@@ -249,7 +262,7 @@ def test_bad_operation_arguments(tmp_path: Path) -> None:
             (lambda: file.seek(0, 7), ValueError),
             (lambda: file.seek(1.5), TypeError),  # type: ignore[arg-type]
             (lambda: file.lock(-1, 1), ValueError),
-            (lambda: file.lock(0, 0), ValueError),
+            (lambda: file.lock(0, 1 << 64), ValueError),
             (lambda: file.truncate(-1), ValueError),
             (lambda: file.to_python_file("rw"), ValueError),
         ]

@@ -2,7 +2,8 @@
 
 ``CreateFileW`` opens far more than disk files: pipe clients
 (``\\\\.\\pipe\\name``), mailslot clients (``\\\\.\\mailslot\\name``), devices.
-All of them are the kernel's "File" objects and read and write the same way.
+All of them are the kernel's "File" objects and read and write the same way;
+a pipe client can :meth:`~File.peek` like any other pipe handle.
 
 Python's own files live in the C runtime's descriptor table, one level above
 the handle. ``msvcrt.open_osfhandle`` makes a descriptor that *owns* a handle
@@ -45,7 +46,7 @@ from ..._core._errors import UnsupportedPlatformError
 from ..._win32._arguments import positive_int
 from ..._win32._catalogue import Entry
 from ..._win32._handles import security_attributes
-from ..._win32._stream import StreamHandle, file_path
+from ..._win32._stream import PeekableStream, StreamHandle, file_path
 
 __all__ = ["File", "create_file"]
 
@@ -129,7 +130,7 @@ def create_file(
     return self
 
 
-class File(StreamHandle):
+class File(PeekableStream):
     """A file (or pipe client, mailslot client, device) opened with ``CreateFileW``.
 
     >>> with File.open(path, access="rw", disposition=CreationDisposition.CREATE_ALWAYS) as f:
@@ -246,7 +247,9 @@ class File(StreamHandle):
     def lock(self, offset: int, length: int, *, exclusive: bool = True, wait: bool = True) -> bool:
         """Lock *length* bytes from *offset* (``LockFileEx``).
 
-        Exclusive by default (shared with ``exclusive=False``). With
+        A zero *length* is legal, as ``LockFileEx`` allows it: it takes a
+        zero-byte lock at *offset*, which :meth:`unlock` with the same
+        zero length releases. Exclusive by default (shared with ``exclusive=False``). With
         ``wait=False`` it returns False at once if another handle holds a
         conflicting lock; otherwise it waits and returns True. Release it
         with :meth:`unlock` (closing the handle releases it too).
@@ -262,14 +265,18 @@ class File(StreamHandle):
         raise_winerror("LockFileEx", error)
 
     def unlock(self, offset: int, length: int) -> None:
-        """Release a lock taken with :meth:`lock` over exactly the same range (``UnlockFileEx``)."""
+        """Release a lock taken with :meth:`lock` over exactly the same range (``UnlockFileEx``).
+
+        A zero-byte lock is released with a zero *length*.
+        """
         overlapped, low, high = self._range(offset, length)
         check_bool(self._call(kernel32.UnlockFileEx, 0, low, high, overlapped), "UnlockFileEx")
 
     @staticmethod
     def _range(offset: int, length: int) -> tuple[Any, int, int]:
         offset = positive_int(offset, "offset", minimum=0, maximum=(1 << 64) - 1)
-        length = positive_int(length, "length", minimum=1, maximum=(1 << 64) - 1)
+        # Zero bytes is a legal range for LockFileEx and UnlockFileEx.
+        length = positive_int(length, "length", minimum=0, maximum=(1 << 64) - 1)
         overlapped: Any = ffi.new("OVERLAPPED *")
         overlapped.Offset = offset & 0xFFFF_FFFF
         overlapped.OffsetHigh = offset >> 32
