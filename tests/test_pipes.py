@@ -9,6 +9,7 @@ import sys
 import threading
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -99,6 +100,18 @@ def test_pipe_carries_bytes_and_reads_eof_once_the_writer_closes() -> None:
     assert not any(probes.is_open(v) for v in values)
 
 
+def test_peek_tells_nothing_yet_from_a_closed_writer() -> None:
+    with sh.Pipe.create() as (reader, writer):
+        assert reader.peek() == 0  # nothing yet: the writer is still open
+        writer.write(b"last")
+        writer.close()
+        assert reader.peek() == 4  # what was sent before the close can still be read
+        assert reader.read() == b"last"
+        with pytest.raises(BrokenPipeError, match="PeekNamedPipe") as caught:
+            reader.peek()
+        assert probes.winerror(caught.value) == 109  # ERROR_BROKEN_PIPE
+
+
 def test_pipe_pair_closes_both_ends_in_a_with_block() -> None:
     with pytest.raises(ZeroDivisionError), sh.Pipe.create(size=1024) as (reader, writer):
         values = [reader.dangerous_get_handle(), writer.dangerous_get_handle()]
@@ -163,6 +176,45 @@ def test_client_that_connects_first_counts_as_connected(name: str) -> None:
             assert not thread.is_alive()
             second.write(b"again")
             assert server.read() == b"again"
+
+
+def test_both_ends_of_a_named_pipe_peek_and_see_the_other_go(name: str) -> None:
+    path = rf"\\.\pipe\{name}"
+    with sh.NamedPipeServer.create(path) as server, sh.File.open(path, access="rw") as client:
+        server.connect()
+        assert client.file_type == sh.FileType.PIPE
+        assert client.peek() == 0
+        server.write(b"reply")
+        assert client.peek() == 5  # a pipe client opened by name peeks as itself
+        client.write(b"req")
+        assert server.peek() == 3
+        assert client.read() == b"reply"
+        server.close()
+        with pytest.raises(BrokenPipeError, match="PeekNamedPipe") as caught:
+            client.peek()
+        assert probes.winerror(caught.value) == 109
+
+
+def test_server_peek_raises_broken_pipe_once_the_client_is_gone(name: str) -> None:
+    path = rf"\\.\pipe\{name}"
+    with sh.NamedPipeServer.create(path) as server:
+        with sh.File.open(path, access="rw"):
+            server.connect()
+            assert server.peek() == 0
+        with pytest.raises(BrokenPipeError) as caught:
+            server.peek()
+        assert probes.winerror(caught.value) == 109
+
+
+def test_peek_on_a_file_that_is_not_a_pipe_raises_the_os_error(tmp_path: Path) -> None:
+    create = sh.CreationDisposition.CREATE_ALWAYS
+    with sh.File.open(tmp_path / "a.bin", access="rw", disposition=create) as file:
+        file.write(b"data")
+        with pytest.raises(OSError, match="PeekNamedPipe") as caught:
+            file.peek()
+        assert not isinstance(caught.value, BrokenPipeError)
+        assert probes.winerror(caught.value)
+        assert not file.is_closed
 
 
 def test_connect_waits_for_a_client(name: str) -> None:

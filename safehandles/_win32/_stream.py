@@ -9,6 +9,11 @@ an :class:`IoCompletionPort` instead.
 
 End of data reads as ``b""``: ``ERROR_HANDLE_EOF`` on a file, and
 ``ERROR_BROKEN_PIPE`` once the other end of a pipe is closed.
+
+:class:`PeekableStream` adds ``peek()`` for the kinds whose handle can be a
+pipe: pipe ends, named-pipe servers, and files (a pipe client is opened by
+name with ``CreateFileW``, so it is a ``File``). Mailslots, consoles and
+communications devices are never pipes and do not have it.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from .._bindings._native import ffi, kernel32
 from ._arguments import positive_int
 from ._handles import KernelHandle
 
-__all__ = ["StreamHandle", "file_path"]
+__all__ = ["PeekableStream", "StreamHandle", "file_path"]
 
 _DWORD_MAX: Final = 0xFFFF_FFFF
 _READ_MAX: Final = 0x7FFF_FFFF
@@ -101,3 +106,24 @@ class StreamHandle(KernelHandle):
         if not self._call(kernel32.WriteFile, source, size, done, ffi.NULL):
             raise_winerror("WriteFile")
         return int(done[0])
+
+
+class PeekableStream(StreamHandle):
+    """A stream handle that can be a pipe, and so can be peeked at (``PeekNamedPipe``)."""
+
+    __slots__ = ()
+
+    def peek(self) -> int:
+        """How many bytes are waiting to be read from this pipe, without reading them.
+
+        0 means nothing has arrived yet. Once the other end is closed and
+        everything it sent has been read, ``PeekNamedPipe`` fails with
+        ``ERROR_BROKEN_PIPE`` and this raises ``BrokenPipeError`` (``winerror``
+        109), so a polling loop can tell "nothing yet" from "gone". On a handle
+        that is not a pipe (a disk file), Windows' own error is raised as
+        ``OSError`` with ``winerror``.
+        """
+        available = ffi.new("DWORD *")
+        if not self._call(kernel32.PeekNamedPipe, ffi.NULL, 0, ffi.NULL, available, ffi.NULL):
+            raise_winerror("PeekNamedPipe")
+        return int(available[0])

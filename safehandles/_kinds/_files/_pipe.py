@@ -12,6 +12,9 @@ client's session with :meth:`NamedPipeServer.disconnect` (``DisconnectNamedPipe`
 after which it may connect the next one. A client that opened the pipe before
 ``connect`` is called is already connected (``ERROR_PIPE_CONNECTED``), and
 ``connect`` returns at once. Clients open the pipe with :meth:`File.open`.
+
+Every pipe handle can :meth:`~PeekableStream.peek`: a :class:`PipeEnd`, a
+:class:`NamedPipeServer`, and a :class:`File` that is a pipe client.
 """
 
 from __future__ import annotations
@@ -31,29 +34,23 @@ from ..._win32._adoption import adopt_written
 from ..._win32._arguments import milliseconds, object_name, positive_int
 from ..._win32._catalogue import Entry
 from ..._win32._handles import security_attributes
-from ..._win32._stream import StreamHandle
+from ..._win32._stream import PeekableStream
 
 __all__ = ["NamedPipeServer", "Pipe", "PipeEnd"]
 
 _BUFFER_MAX: Final = 0x7FFF_FFFF
 
 
-class PipeEnd(StreamHandle):
-    """One end of an anonymous pipe (or any pipe handle wrapped with ``from_raw``)."""
+class PipeEnd(PeekableStream):
+    """One end of an anonymous pipe (or any pipe handle wrapped with ``from_raw``).
+
+    :meth:`peek` tells how many bytes wait to be read, and raises
+    ``BrokenPipeError`` once the other end is gone and nothing is left.
+    """
 
     _object_type = "File"
 
     __slots__ = ()
-
-    def peek(self) -> int:
-        """How many bytes are waiting to be read, without reading them (``PeekNamedPipe``)."""
-        available = ffi.new("DWORD *")
-        result = self._call(kernel32.PeekNamedPipe, ffi.NULL, 0, ffi.NULL, available, ffi.NULL)
-        if not result:
-            if last_error() == FileError.BROKEN_PIPE:
-                return 0
-            raise_winerror("PeekNamedPipe")
-        return int(available[0])
 
 
 class Pipe:
