@@ -41,6 +41,19 @@ def test_wait_any_reports_an_abandoned_mutex_with_its_index() -> None:
         mutex.release()
 
 
+def test_wait_all_reports_an_abandoned_mutex_without_an_index() -> None:
+    # With bWaitAll, WAIT_ABANDONED_0 + n only says that some mutex was abandoned.
+    with sh.Event.create(manual_reset=True) as event, sh.Mutex.create() as mutex:
+        event.set()
+        thread = threading.Thread(target=mutex.wait)
+        thread.start()
+        thread.join()
+        with pytest.raises(sh.AbandonedMutexError, match="you own all of them") as caught:
+            sh.wait_all([event, mutex], timeout=1)
+        assert caught.value.index is None
+        mutex.release()  # the wait acquired it
+
+
 def test_wait_on_more_than_64_handles_is_a_value_error() -> None:
     events = [sh.Event.create() for _ in range(65)]
     try:

@@ -37,10 +37,13 @@ class AbandonedMutexError(RuntimeError):
     """A wait acquired a mutex whose previous owner exited without releasing it.
 
     As in .NET, the caller now owns the mutex and must release it; the state
-    the mutex protects may be inconsistent. ``index`` is the position of the
-    mutex among the handles waited on (0 for a single wait).
+    the mutex protects may be inconsistent. ``index`` says which mutex, where
+    Windows says it: 0 for a single wait, the mutex's position among the
+    handles for ``wait_any``, and None for ``wait_all``, where Windows reports
+    only that at least one of them was abandoned (the caller owns them all).
     """
 
-    def __init__(self, message: str, *, index: int = 0) -> None:
+    def __init__(self, message: str, *, index: int | None = 0) -> None:
         super().__init__(message)
+        #: The abandoned mutex's position among the handles waited on, or None if Windows does not say.
         self.index = index

@@ -31,6 +31,7 @@ def kinds() -> None:
     assert_type(sh.wait_all([sh.Semaphore.create(0, 1)], timeout=None), bool)
     assert_type(sh.Event.from_raw(0x1A4, owns_handle=False), sh.Event)
     assert_type(sh.Event.create().detach(), int)
+    assert_type(sh.AbandonedMutexError("abandoned").index, "int | None")
 
 
 def core() -> None:

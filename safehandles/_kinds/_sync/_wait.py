@@ -34,6 +34,13 @@ def _wait_multiple(handles: Iterable[WaitableHandle], wait_all: bool, timeout: f
             raise_winerror("WaitForMultipleObjects")
     abandoned = result - WaitResult.ABANDONED_0
     if 0 <= abandoned < len(waited):
+        if wait_all:
+            # WAIT_ABANDONED_0 + n from a wait-all only says that some mutex among them
+            # was abandoned: Windows documents no meaning for n, so it is not passed on.
+            raise AbandonedMutexError(
+                "a mutex among the handles was abandoned by its previous owner; you own all of them now",
+                index=None,
+            )
         raise AbandonedMutexError(
             f"mutex {abandoned} was abandoned by its previous owner; you own it now",
             index=abandoned,
@@ -56,6 +63,7 @@ def wait_all(handles: Iterable[WaitableHandle], timeout: float | None = None) ->
     """Wait until every handle is signalled at once: True, or False on timeout.
 
     Raises :class:`AbandonedMutexError` if one of them is an abandoned mutex;
-    the caller then owns all of them.
+    the caller then owns all of them. Its ``index`` is None: Windows reports
+    that at least one was abandoned, not which.
     """
     return _wait_multiple(handles, True, timeout) != WaitResult.TIMEOUT
