@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import safehandles as sh
+from safehandles._bindings._native import advapi32, ffi
 from tests import probes
 
 pytestmark = pytest.mark.windows
@@ -181,6 +182,63 @@ def test_subkeys_are_listed_and_delete_tree_removes_them(root: sh.RegistryKey) -
     assert list(root.values()) == []
 
 
+def test_delete_subkey_of_an_empty_name_deletes_the_key_itself(root: sh.RegistryKey) -> None:
+    # RegDeleteKeyW(key, "") deletes the key the handle names, if it has no subkeys.
+    with root.create("parent\\child", access=sh.KeyAccess.ALL_ACCESS) as child:
+        child.set_value("v", 1)
+        with root.open("parent", access=sh.KeyAccess.ALL_ACCESS) as parent:
+            with pytest.raises(PermissionError, match="RegDeleteKeyW"):
+                parent.delete_subkey("")  # it still has a subkey
+            assert list(parent.subkeys()) == ["child"]
+        child.delete_subkey("")
+        with pytest.raises(FileNotFoundError):
+            root.open("parent\\child").close()
+        with pytest.raises(OSError, match="RegQueryValueExW") as caught:
+            child.get_value("v")  # the handle is still open, on a deleted key
+        assert probes.winerror(caught.value) == 1018  # ERROR_KEY_DELETED
+        assert probes.is_open(child.dangerous_get_handle())
+    assert list(root.subkeys()) == ["parent"]
+
+
+def test_delete_tree_of_an_empty_name_empties_the_key_and_keeps_it(root: sh.RegistryKey) -> None:
+    # RegDeleteTreeW(key, "") deletes the key's subkeys and values, not the key itself.
+    with root.create("child", access=sh.KeyAccess.ALL_ACCESS) as child:
+        child.create("grand\\deep").close()
+        child.set_value("v", "x")
+        child.set_value(None, "default")
+        child.delete_tree("")
+        assert list(child.subkeys()) == []
+        assert list(child.values()) == []
+    assert list(root.subkeys()) == ["child"]
+
+
+def _store_raw(key: sh.RegistryKey, name: str, kind: sh.ValueType, raw: bytes) -> None:
+    """Store bytes as the OS takes them, bypassing the wrapper's encoding."""
+    with key.borrow() as value:
+        status = advapi32.RegSetValueExW(value, name, 0, kind, ffi.from_buffer("BYTE[]", raw), len(raw))
+    assert status == 0
+
+
+@pytest.mark.parametrize("kind", [sh.ValueType.SZ, sh.ValueType.EXPAND_SZ])
+@pytest.mark.parametrize(
+    ("stored", "read"),
+    [
+        ("one\0two\0", "one\0two"),  # an embedded NUL keeps what follows it
+        ("one\0two", "one\0two"),  # stored without a terminator
+        ("one\0\0", "one\0"),  # only the one terminating NUL goes
+        ("\0", ""),
+        ("", ""),
+    ],
+    ids=["embedded-nul", "no-terminator", "two-nuls", "only-a-terminator", "empty"],
+)
+def test_strings_are_read_whole_less_one_terminating_nul(
+    root: sh.RegistryKey, kind: sh.ValueType, stored: str, read: str
+) -> None:
+    _store_raw(root, "s", kind, stored.encode("utf-16-le"))
+    assert root.get_value("s") == sh.RegistryValue(read, kind)
+    assert dict(root.values())["s"] == sh.RegistryValue(read, kind)
+
+
 def test_predefined_roots_are_borrowed_and_fresh_at_each_access() -> None:
     first = sh.RegistryKey.HKEY_CURRENT_USER
     assert not first.owns_handle
@@ -243,7 +301,8 @@ def test_closed_parent_raises_object_disposed(root: sh.RegistryKey) -> None:
         (lambda key: key.set_value("x", "a\0b"), ValueError),
         (lambda key: key.set_value("x", 1 << 64, sh.ValueType.QWORD), ValueError),
         (lambda key: key.set_value("x", "text", sh.ValueType.DWORD), TypeError),
-        (lambda key: key.delete_tree(""), ValueError),
+        (lambda key: key.delete_tree("bad\0name"), ValueError),
+        (lambda key: key.delete_subkey(None), TypeError),
     ],
 )
 def test_bad_arguments_raise_before_any_native_call(

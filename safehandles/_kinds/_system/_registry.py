@@ -293,23 +293,26 @@ class RegistryKey(KernelHandle):
             index += 1
 
     def delete_subkey(self, subkey: str) -> None:
-        """Delete an empty subkey (one with subkeys: ``PermissionError``; see :meth:`delete_tree`)."""
+        """Delete an empty subkey (one with subkeys: ``PermissionError``; see :meth:`delete_tree`).
+
+        ``""`` deletes this key itself, as ``RegDeleteKeyW(key, "")`` does (it
+        needs ``KeyAccess.DELETE``); the wrapper stays open until closed, and
+        every other use of it fails with ``ERROR_KEY_DELETED`` (1018).
+        """
         path = _path(subkey)
-        if not path:
-            raise ValueError("delete_subkey() needs the name of a subkey")
         status = self._call(advapi32.RegDeleteKeyW, path)
         if status != 0:
             raise_status("RegDeleteKeyW", status, path)
 
     def delete_tree(self, subkey: str | None = None) -> None:
-        """Delete *subkey* with everything under it; with None, empty this key itself.
+        """Delete *subkey* with everything under it; with None or ``""``, empty this key itself.
 
-        Needs ``KeyAccess.DELETE | ENUMERATE_SUB_KEYS | QUERY_VALUE`` (and
-        ``SET_VALUE`` to empty the key itself).
+        Emptying deletes the key's subkeys and values and keeps the key, as
+        ``RegDeleteTreeW`` does with a NULL or empty subkey. Needs
+        ``KeyAccess.DELETE | ENUMERATE_SUB_KEYS | QUERY_VALUE`` (and
+        ``SET_VALUE`` to delete this key's own values).
         """
         path = ffi.NULL if subkey is None else _path(subkey)
-        if path == "":
-            raise ValueError("delete_tree() takes a subkey name, or None for this key's contents")
         status = self._call(advapi32.RegDeleteTreeW, path)
         if status != 0:
             raise_status("RegDeleteTreeW", status, subkey)

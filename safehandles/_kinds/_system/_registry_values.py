@@ -34,6 +34,17 @@ def _text(raw: bytes) -> str:
     return raw[: len(raw) // 2 * 2].decode("utf-16-le", errors="surrogatepass")
 
 
+def _string_data(raw: bytes) -> str:
+    """A ``REG_SZ``/``REG_EXPAND_SZ`` value: all that is stored, less one terminating NUL.
+
+    Windows stores whatever bytes the writer gave: usually one terminating NUL,
+    sometimes none, and possibly NULs inside. Cutting at the first NUL would
+    silently lose the rest, so only the terminator goes.
+    """
+    text = _text(raw)
+    return text[:-1] if text.endswith("\0") else text
+
+
 def decode(raw: bytes, kind: int) -> RegistryValue:
     """The Python form of the bytes a value of type *kind* holds."""
     try:
@@ -41,7 +52,7 @@ def decode(raw: bytes, kind: int) -> RegistryValue:
     except ValueError:
         value_type = kind
     if value_type in _STRINGS:
-        return RegistryValue(_text(raw).split("\0", 1)[0], value_type)  # stored without a NUL is allowed
+        return RegistryValue(_string_data(raw), value_type)
     if value_type == ValueType.MULTI_SZ:
         text = _text(raw).rstrip("\0")
         return RegistryValue(text.split("\0") if text else [], value_type)
