@@ -68,6 +68,22 @@ def test_free_refuses_addresses_it_did_not_hand_out() -> None:
             heap.free("0x10")  # type: ignore[arg-type]
 
 
+def test_free_of_null_frees_nothing_as_heapfree_does() -> None:
+    with sh.Heap.create() as heap:
+        block = heap.alloc(16)
+        heap.free(0)  # HeapFree(heap, 0, NULL) succeeds and frees nothing
+        assert heap.size(block) == 16
+        heap.free(block)
+        heap.free(0)  # NULL never becomes a live block, so it can be freed any number of times
+        with pytest.raises(ValueError, match="not a live block"):
+            heap.free(block)
+        with pytest.raises(ValueError, match="not a live block"):
+            heap.free(False)
+    sh.Heap.process_heap().free(0)
+    with pytest.raises(sh.ObjectDisposedError):
+        heap.free(0)  # a closed heap still refuses, even a no-op
+
+
 def test_bounded_heap_runs_out_with_memory_error() -> None:
     with sh.Heap.create(maximum_size=64 * 1024) as heap, pytest.raises(MemoryError, match="HeapAlloc"):
         heap.alloc(1024 * 1024)

@@ -84,14 +84,22 @@ class Heap(Win32Handle):
         return address
 
     def free(self, address: int) -> None:
-        """Free a block this wrapper allocated; any other address is a ``ValueError``."""
-        try:
-            self._blocks.remove(address)
-        except (KeyError, TypeError):
-            raise ValueError(f"{_describe(address)} is not a live block of {self!r}") from None
+        """Free a block this wrapper allocated; any other address is a ``ValueError``.
+
+        ``0`` (NULL) frees nothing and succeeds, as ``HeapFree`` documents for a
+        NULL pointer, so a block that was never allocated needs no special case;
+        the heap must still be open.
+        """
+        null = type(address) is int and address == 0  # not False: a bool is no address
+        if not null:
+            try:
+                self._blocks.remove(address)
+            except (KeyError, TypeError):
+                raise ValueError(f"{_describe(address)} is not a live block of {self!r}") from None
         freed = held_call_2(self, _heap_free, 0, address)
         if not freed:
-            self._blocks.add(address)
+            if not null:
+                self._blocks.add(address)
             raise_winerror("HeapFree")
 
     def size(self, address: int) -> int:
