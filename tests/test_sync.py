@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 import uuid
+import warnings
 from typing import Any
 
 import pytest
@@ -166,6 +168,27 @@ def test_mutex_acquire_raises_timeout_error_when_held_elsewhere() -> None:
             thread.join()
 
 
+def test_a_dropped_mutex_guard_warns_and_leaves_the_mutex_held() -> None:
+    with sh.Mutex.create() as mutex:
+        with warnings.catch_warnings(record=True) as quiet:
+            warnings.simplefilter("always")
+            with mutex.acquire():
+                pass
+            guard = mutex.acquire()
+            guard.release()
+            del guard
+            gc.collect()
+        assert [w for w in quiet if issubclass(w.category, ResourceWarning)] == []  # released: silent
+        guard = mutex.acquire()
+        with pytest.warns(ResourceWarning, match=r"dropped without release\(\).*`with`.*release\(\)"):
+            del guard
+            gc.collect()
+        # The finalizer did not release (it cannot for a mutex): this thread still owns it.
+        assert _wait_from_other_thread(mutex, 0) is False
+        mutex.release()
+        assert _wait_from_other_thread(mutex, 1) is True
+
+
 def test_release_by_a_thread_that_does_not_own_the_mutex_fails() -> None:
     with sh.Mutex.create() as mutex, pytest.raises(OSError, match="ReleaseMutex") as caught:
         mutex.release()
@@ -215,6 +238,16 @@ def test_semaphore_acquire_guard_gives_the_unit_back() -> None:
         assert semaphore.wait(0)
         with pytest.raises(TimeoutError):
             semaphore.acquire(0)
+
+
+def test_a_dropped_semaphore_guard_warns_and_keeps_its_unit() -> None:
+    with sh.Semaphore.create(1, 1) as semaphore:
+        guard = semaphore.acquire(0)
+        with pytest.warns(ResourceWarning, match="dropped without release"):
+            del guard
+            gc.collect()
+        assert not semaphore.wait(0)  # the unit is still taken
+        assert semaphore.release() == 0
 
 
 @pytest.mark.parametrize(

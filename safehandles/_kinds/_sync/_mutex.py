@@ -87,8 +87,10 @@ class Mutex(NamedWaitableHandle):
     def acquire(self, timeout: float | None = None) -> Acquired:
         """Wait for the mutex and return a guard that releases it at the end of a ``with`` block.
 
-        Raises ``TimeoutError`` if it was not acquired in time, and
-        :class:`AbandonedMutexError` as :meth:`wait` does.
+        Use the guard in ``with`` or call its ``release()``: one dropped while
+        held warns with ``ResourceWarning`` and releases nothing (only the
+        owning thread can). Raises ``TimeoutError`` if it was not acquired in
+        time, and :class:`AbandonedMutexError` as :meth:`wait` does.
         """
         if not self.wait(timeout):
             raise TimeoutError(f"{self!r} was not acquired within {timeout} s")

@@ -75,7 +75,9 @@ class Semaphore(NamedWaitableHandle):
     def acquire(self, timeout: float | None = None) -> Acquired:
         """Take one unit and return a guard that gives it back at the end of a ``with`` block.
 
-        Raises ``TimeoutError`` if no unit became free in time.
+        Use the guard in ``with`` or call its ``release()``: one dropped while
+        held warns with ``ResourceWarning`` and gives nothing back. Raises
+        ``TimeoutError`` if no unit became free in time.
         """
         if not self.wait(timeout):
             raise TimeoutError(f"{self!r} was not acquired within {timeout} s")
