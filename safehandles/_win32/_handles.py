@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final, overload
 
 from typing_extensions import Self
 
@@ -29,6 +29,9 @@ from .._core._safehandle import SafeHandleZeroOrMinusOneIsInvalid
 from ._adoption import adopt_returned, adopt_written
 from ._arguments import access_mask, milliseconds, positive_int
 from ._objects import object_type_name
+
+if TYPE_CHECKING:
+    from .._kinds._processes._process import Process
 
 __all__ = [
     "KernelHandle",
@@ -47,6 +50,19 @@ _INHERITABLE: Final = ffi.new(
 def security_attributes(inheritable: bool) -> CData:
     """What a creator's ``SECURITY_ATTRIBUTES *`` gets: NULL (not inheritable) unless asked."""
     return _INHERITABLE if inheritable else ffi.NULL
+
+
+def _target(process: object) -> Process:
+    """A ``target_process=`` argument: a :class:`Process` wrapper, nothing else."""
+    # Imported here: the kinds are built on this module, so it cannot import them at load time.
+    from .._kinds._processes._process import Process  # noqa: PLC0415
+
+    if not isinstance(process, Process):
+        raise TypeError(
+            f"target_process must be a Process (opened with ProcessAccess.DUP_HANDLE), "
+            f"not {type(process).__name__}"
+        )
+    return process
 
 
 def destroy_keeping_last_error(
@@ -197,25 +213,70 @@ class KernelHandle(Win32Handle):
         """The kernel's name for the type of object this handle refers to ("Event", "Section", ...)."""
         return self._call(object_type_name)
 
-    def duplicate(self, *, access: int | None = None, inheritable: bool = False) -> Self:
-        """A new wrapper of the same class owning a duplicate of this handle (``DuplicateHandle``).
+    @overload
+    def duplicate(
+        self, *, access: int | None = None, inheritable: bool = False, target_process: None = None
+    ) -> Self: ...
+
+    @overload
+    def duplicate(
+        self, *, access: int | None = None, inheritable: bool = False, target_process: Process
+    ) -> int: ...
+
+    def duplicate(
+        self, *, access: int | None = None, inheritable: bool = False, target_process: Process | None = None
+    ) -> Self | int:
+        """A duplicate of this handle (``DuplicateHandle``), here or in another process.
+
+        Without *target_process*: a new wrapper of the same class that owns the
+        copy. With a :class:`Process` opened with ``ProcessAccess.DUP_HANDLE``:
+        the copy is made in that process and its value there is returned as an
+        ``int``, which is that process's to use and close, never ours (as
+        ``multiprocessing.reduction.DupHandle`` does); hand it over by any
+        channel. A process handle without that right raises ``PermissionError``.
 
         The copy has the same access unless *access* is given, and is not
-        inheritable unless asked.
+        inheritable unless asked. This handle and the target process each
+        hold a reference for the call.
         """
+        if target_process is None:
+            return self._duplicate_here(access, bool(inheritable))
+        return self._duplicate_into(_target(target_process), access, bool(inheritable))
+
+    def _duplicate_options(self, access: int | None) -> tuple[int, int]:
+        """``DuplicateHandle``'s access mask and options for an ``access=`` argument."""
         if access is None:
-            mask, options = 0, int(DuplicateOption.SAME_ACCESS)
-        else:
-            mask, options = self._access(access), 0
+            return 0, int(DuplicateOption.SAME_ACCESS)
+        return self._access(access), 0
+
+    def _duplicate_here(self, access: int | None, inheritable: bool) -> Self:
+        """A new owned wrapper of a copy in this process; kinds with state of their own extend it."""
+        mask, options = self._duplicate_options(access)
         current = kernel32.GetCurrentProcess()
         return type(self)._adopt_out(
             "DuplicateHandle",
-            lambda target: self._call(
+            lambda out: self._call(
                 lambda value: kernel32.DuplicateHandle(
-                    current, value, current, target, mask, bool(inheritable), options
+                    current, value, current, out, mask, inheritable, options
                 )
             ),
         )
+
+    def _duplicate_into(self, process: Process, access: int | None, inheritable: bool) -> int:
+        """The value of a copy made in *process*, holding a reference on both handles for the call."""
+        mask, options = self._duplicate_options(access)
+        current = kernel32.GetCurrentProcess()
+        out = ffi.new("HANDLE *")
+
+        def into(target: int) -> int:
+            return self._call(
+                lambda value: kernel32.DuplicateHandle(
+                    current, value, target, out, mask, inheritable, options
+                )
+            )
+
+        check_bool(process._call(into), "DuplicateHandle")
+        return int(out[0])
 
     @classmethod
     def _access(cls, access: int) -> int:

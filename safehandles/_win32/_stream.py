@@ -70,9 +70,9 @@ class StreamHandle(KernelHandle):
                 "for overlapped I/O (use an IoCompletionPort)"
             )
 
-    def duplicate(self, *, access: int | None = None, inheritable: bool = False) -> Self:
-        copy = super().duplicate(access=access, inheritable=inheritable)
-        copy._overlapped = self._overlapped
+    def _duplicate_here(self, access: int | None, inheritable: bool) -> Self:
+        copy = super()._duplicate_here(access, inheritable)
+        copy._overlapped = self._overlapped  # the copy names the same file object, opened the same way
         return copy
 
     def read(self, size: int = 65536) -> bytes:

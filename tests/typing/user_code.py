@@ -32,6 +32,18 @@ def kinds() -> None:
     assert_type(sh.Event.from_raw(0x1A4, owns_handle=False), sh.Event)
     assert_type(sh.Event.create().detach(), int)
     assert_type(sh.AbandonedMutexError("abandoned").index, "int | None")
+    assert_type(sh.File.open("x").peek(), int)
+    assert_type(sh.NamedPipeServer.create(r"\\.\pipe\x").peek(), int)
+
+
+def duplicates() -> None:
+    event = sh.Event.create()
+    assert_type(event.duplicate(), sh.Event)
+    assert_type(event.duplicate(access=sh.EventAccess.SYNCHRONIZE, inheritable=True), sh.Event)
+    assert_type(sh.File.open("x").duplicate(), sh.File)
+    target = sh.Process.open(4, access=sh.ProcessAccess.DUP_HANDLE)
+    assert_type(event.duplicate(target_process=target), int)
+    assert_type(sh.RegistryKey.HKEY_CURRENT_USER.duplicate(target_process=target), int)
 
 
 def core() -> None:
@@ -56,4 +68,6 @@ def mistakes_mypy_catches() -> None:
     sh.Semaphore.create("0", 1)  # type: ignore[arg-type]
     sh.Event.from_raw(4)  # type: ignore[call-arg]
     sh.wait_any([4])  # type: ignore[list-item]
+    sh.Event.create().duplicate(target_process=4)  # type: ignore[call-overload]
+    sh.Mailslot.create("x").peek()  # type: ignore[attr-defined]
     sh.SafeHandle(0, True)  # type: ignore[abstract]

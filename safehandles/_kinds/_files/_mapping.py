@@ -72,6 +72,8 @@ class FileMapping(KernelHandle):
 
     >>> with FileMapping.create(4096, name=r"Local\\shared") as mapping, mapping.map() as view:
     ...     view.write(0, b"hello")
+
+    A :meth:`duplicate` maps views that are writable only if the copy's access allows.
     """
 
     catalogue = Entry(
@@ -154,9 +156,9 @@ class FileMapping(KernelHandle):
         self._copy_on_write = bool(protection & _COPY_ON_WRITE)
         return self
 
-    def duplicate(self, *, access: int | None = None, inheritable: bool = False) -> Self:
-        """A second handle to this mapping; its views are writable only if the copy's access allows."""
-        copy = super().duplicate(access=access, inheritable=inheritable)
+    def _duplicate_here(self, access: int | None, inheritable: bool) -> Self:
+        # The copy knows what this wrapper knows; its views are writable only if its access allows.
+        copy = super()._duplicate_here(access, inheritable)
         copy._size = self._size
         copy._copy_on_write = self._copy_on_write
         copy._writable = self._writable and (access is None or bool(access & FileMapAccess.WRITE))

@@ -16,7 +16,9 @@ owned socket holds one reference on it until after its ``closesocket``.
 
 ``DuplicateHandle`` must not be used on sockets (Microsoft: the provider would
 not know of the copy); :meth:`Socket.duplicate` uses ``WSADuplicateSocketW``
-and ``WSASocketW`` instead.
+and ``WSASocketW`` instead. For the same reason ``duplicate(target_process=...)``
+is refused with ``ValueError``: another process gets a socket only by calling
+``WSASocketW`` itself, with the information ``WSADuplicateSocketW`` made for it.
 
 Conversion to and from Python's ``socket.socket`` always says who closes:
 ``from_python(sock, transfer=True)`` detaches the Python socket so that only
@@ -60,6 +62,8 @@ from ._winsock import Winsock, winsock
 
 if TYPE_CHECKING:
     import socket as _pysocket
+
+    from .._processes._process import Process
 
 __all__ = ["Socket"]
 
@@ -272,14 +276,11 @@ class Socket(KernelHandle):
             handover.detach()
         return sock
 
-    def duplicate(self, *, access: int | None = None, inheritable: bool = False) -> Self:
-        """A new owned wrapper of a copy of this socket (``WSADuplicateSocketW`` + ``WSASocketW``).
-
-        Both refer to the same connection; closing one leaves the other open.
-        ``DuplicateHandle`` is not used: Microsoft documents it as unsupported
-        for sockets, and a socket has no access rights to narrow, so *access*
-        must stay None.
-        """
+    def _duplicate_here(self, access: int | None, inheritable: bool) -> Self:
+        # A copy of this socket (WSADuplicateSocketW + WSASocketW), not DuplicateHandle:
+        # Microsoft documents DuplicateHandle as unsupported for sockets. Both refer to
+        # the same connection; closing one leaves the other open. A socket has no access
+        # rights to narrow, so access must stay None.
         if access is not None:
             raise ValueError("a socket copy has the same rights as the original: access must be None")
         if self.is_closed:
@@ -295,6 +296,16 @@ class Socket(KernelHandle):
                 FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, info, 0, flags
             ),
             self._like(),
+        )
+
+    def _duplicate_into(self, process: Process, access: int | None, inheritable: bool) -> int:
+        # Winsock gives another process a socket only with that process's help: it calls
+        # WSASocketW with the WSAPROTOCOL_INFOW that WSADuplicateSocketW made for it.
+        # DuplicateHandle would give a value that Winsock there need not recognise.
+        raise ValueError(
+            "a socket cannot be duplicated into another process as a handle value (Microsoft: "
+            "DuplicateHandle does not support sockets); use WSADuplicateSocketW, as Python's "
+            "socket.share(pid) and socket.fromshare() do"
         )
 
     # -- what it is --------------------------------------------------------------------

@@ -18,7 +18,7 @@ and everything else as ``bytes``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 from typing_extensions import Self
 
@@ -38,6 +38,9 @@ from ..._win32._arguments import access_mask, object_name
 from ..._win32._catalogue import Entry
 from ..._win32._handles import KernelHandle, destroy_keeping_last_error, security_attributes
 from ._registry_values import RegistryValue, decode, encode
+
+if TYPE_CHECKING:
+    from .._processes._process import Process
 
 __all__ = ["RegistryKey"]
 
@@ -87,7 +90,8 @@ class RegistryKey(KernelHandle):
     ...     assert key.get_value("count") == RegistryValue(3, ValueType.DWORD)
 
     ``duplicate()`` gives a second owned handle to the same key (``DuplicateHandle``),
-    except for the predefined roots, which are not handles (and ``open("")`` on a
+    here or, with ``target_process=``, in another process, except for the
+    predefined roots, which are not handles (``ValueError``; and ``open("")`` on a
     root gives the root itself back, borrowed, as ``RegOpenKeyExW`` does).
     """
 
@@ -190,14 +194,17 @@ class RegistryKey(KernelHandle):
         key._created_new = disposition[0] == Disposition.CREATED_NEW_KEY
         return key
 
-    def duplicate(self, *, access: int | None = None, inheritable: bool = False) -> Self:
-        """A new wrapper owning a second handle to this key (``DuplicateHandle``).
-
-        Not for the predefined roots (``ValueError``): they are not handles.
-        """
+    def _refuse_predefined(self) -> None:
         if self.is_predefined:
             raise ValueError(f"{self!r} is a predefined root, not a handle; open one of its subkeys instead")
-        return super().duplicate(access=access, inheritable=inheritable)
+
+    def _duplicate_here(self, access: int | None, inheritable: bool) -> Self:
+        self._refuse_predefined()
+        return super()._duplicate_here(access, inheritable)
+
+    def _duplicate_into(self, process: Process, access: int | None, inheritable: bool) -> int:
+        self._refuse_predefined()
+        return super()._duplicate_into(process, access, inheritable)
 
     # -- values ------------------------------------------------------------------------
 
