@@ -5,8 +5,12 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from types import TracebackType
+from typing import Final
 
 __all__ = ["Acquired"]
+
+# Bound once, so that a guard collected while the interpreter tears down can still warn.
+_warn: Final = warnings.warn
 
 
 class Acquired:
@@ -41,8 +45,7 @@ class Acquired:
     ) -> None:
         self.release()
 
-    def __del__(self, _warn: Callable[..., None] = warnings.warn) -> None:
-        # Bound as a default so that the warning still works while the interpreter tears down.
+    def __del__(self) -> None:
         release = getattr(self, "_release", None)  # None: released, or __init__ never ran
         if release is None:
             return
