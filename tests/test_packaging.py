@@ -1,0 +1,158 @@
+"""The package as shipped, and the contributor workflow around it.
+
+Native tests: they make an editable install into a throwaway venv with the
+pinned ``setuptools`` (no network: ``--no-build-isolation``), always from a
+copy of this checkout so that nothing (no ``*.egg-info``) is left in it. The embeddable
+Windows CPython that runs the suite under Wine has no pip, so they skip there.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+TOOLS = ("venv", "pip", "setuptools")
+
+pytestmark = pytest.mark.skipif(
+    any(importlib.util.find_spec(tool) is None for tool in TOOLS),
+    reason="needs venv, and pip and setuptools (requirements/dev.txt)",
+)
+
+_NOT_SOURCE = shutil.ignore_patterns(
+    ".git", "__pycache__", "*.egg-info", "build", "dist", ".*_cache", ".hypothesis", ".venv"
+)
+
+
+def _copy_checkout(dest: Path) -> Path:
+    """A copy of this checkout's files, as a fresh clone would have them."""
+    shutil.copytree(REPO, dest, ignore=_NOT_SOURCE)
+    return dest
+
+
+def _tool_env() -> dict[str, str]:
+    """This environment with the pinned tools importable but this checkout not on the path.
+
+    dev.py puts the checkout on PYTHONPATH; a child must find ``safehandles`` the way
+    the situation under test provides it (its working directory, an editable install).
+    """
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("PYTEST_") and key not in ("PYTHONPATH", "PYTHONHOME", "PYTHONSAFEPATH")
+    }
+    tools = [entry for entry in sys.path if entry and not Path(entry).resolve().is_relative_to(REPO)]
+    env["PYTHONPATH"] = os.pathsep.join(tools)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def _run(python: Path | str, args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(python), *args],
+        cwd=cwd,
+        env=_tool_env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def _succeeded(result: subprocess.CompletedProcess[str]) -> bool:
+    return result.returncode == 0
+
+
+def _output(result: subprocess.CompletedProcess[str]) -> str:
+    return f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+
+
+@dataclass(frozen=True)
+class Editable:
+    """A venv holding an editable install of a copy of this checkout."""
+
+    python: Path
+    scripts: Path
+    checkout: Path
+
+
+@pytest.fixture(scope="session")
+def editable(tmp_path_factory: pytest.TempPathFactory) -> Editable:
+    import venv  # not in the embeddable Windows CPython
+
+    root = tmp_path_factory.mktemp("editable")
+    checkout = _copy_checkout(root / "checkout")
+    venv.EnvBuilder(with_pip=False).create(root / "venv")
+    scripts = root / "venv" / ("Scripts" if sys.platform == "win32" else "bin")
+    python = scripts / ("python.exe" if sys.platform == "win32" else "python")
+    # pip, setuptools and pytest come from this interpreter's path (_tool_env); the install goes to the venv.
+    install = ["-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-index", "-e", "."]
+    result = _run(python, [*install, "--disable-pip-version-check"], checkout)
+    assert _succeeded(result), _output(result)
+    return Editable(python, scripts, checkout)
+
+
+# ------------------------------------------------- the plugin, loaded once under one name
+
+PROBE = """
+import safehandles.pytest_plugin as plugin
+
+
+def test_the_plugin_is_registered_once_under_one_name(pytestconfig):
+    manager = pytestconfig.pluginmanager
+    names = [name for name, registered in manager.list_name_plugin() if registered is plugin]
+    assert names == ["safehandles.pytest_plugin"]
+    distinfo = manager.list_plugin_distinfo()
+    through = [dist.metadata["Name"] for registered, dist in distinfo if registered is plugin]
+    assert through == {through!r}
+    assert plugin.__file__.startswith({checkout!r})
+"""
+
+
+def _probe_plugin(
+    python: Path | str, checkout: Path, *, entry_point: bool
+) -> subprocess.CompletedProcess[str]:
+    """Run pytest in ``checkout`` (its pyproject's addopts) on a test that checks how the plugin got in."""
+    through = ["safehandles"] if entry_point else []
+    (checkout / "tests" / "test_plugin_probe.py").write_text(
+        PROBE.format(through=through, checkout=str(checkout))
+    )
+    return _run(
+        python, ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_plugin_probe.py"], checkout
+    )
+
+
+def _collect(python: Path | str, checkout: Path) -> subprocess.CompletedProcess[str]:
+    return _run(python, ["-m", "pytest", "--co", "-q", "-p", "no:cacheprovider"], checkout)
+
+
+def test_pytest_runs_in_an_editable_install(editable: Editable) -> None:
+    collected = _collect(editable.python, editable.checkout)
+    assert _succeeded(collected), _output(collected)
+    assert "tests collected" in collected.stdout
+    probe = _probe_plugin(editable.python, editable.checkout, entry_point=True)
+    assert _succeeded(probe), _output(probe)
+
+
+def test_pytest_runs_in_a_source_tree_and_beside_a_leftover_egg_info(tmp_path: Path) -> None:
+    checkout = _copy_checkout(tmp_path / "checkout")
+    probe = _probe_plugin(sys.executable, checkout, entry_point=False)
+    assert _succeeded(probe), _output(probe)
+
+    # What `setup.py develop`, an older pip or a build leaves behind: found on sys.path ('' = the checkout).
+    egg_info = _run(sys.executable, ["-c", "from setuptools import setup; setup()", "egg_info"], checkout)
+    assert _succeeded(egg_info), _output(egg_info)
+    assert "pytest11" in (checkout / "safehandles.egg-info" / "entry_points.txt").read_text()
+    probe = _probe_plugin(sys.executable, checkout, entry_point=True)
+    assert _succeeded(probe), _output(probe)
+    collected = _collect(sys.executable, checkout)
+    assert _succeeded(collected), _output(collected)
