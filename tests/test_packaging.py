@@ -1,8 +1,9 @@
 """The package as shipped, and the contributor workflow around it.
 
-Native tests: they make an editable install into a throwaway venv with the
-pinned ``setuptools`` (no network: ``--no-build-isolation``), always from a
-copy of this checkout so that nothing (no ``*.egg-info``) is left in it. The embeddable
+Native tests: they build the sdist and wheel once per session with the pinned
+``build`` and ``setuptools`` (no network: ``--no-isolation``), and make an
+editable install into a throwaway venv, always from a copy of this checkout so
+that nothing (no ``*.egg-info``, no ``dist/``) is left in it. The embeddable
 Windows CPython that runs the suite under Wine has no pip, so they skip there.
 """
 
@@ -13,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,11 +22,11 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
-TOOLS = ("venv", "pip", "setuptools")
+TOOLS = ("venv", "pip", "build", "setuptools")
 
 pytestmark = pytest.mark.skipif(
     any(importlib.util.find_spec(tool) is None for tool in TOOLS),
-    reason="needs venv, and pip and setuptools (requirements/dev.txt)",
+    reason="needs venv, and pip, build and setuptools (requirements/dev.txt)",
 )
 
 _NOT_SOURCE = shutil.ignore_patterns(
@@ -77,12 +79,33 @@ def _output(result: subprocess.CompletedProcess[str]) -> str:
 
 
 @dataclass(frozen=True)
+class Built:
+    """The sdist and the wheel ``python -m build`` made (the wheel from the sdist)."""
+
+    sdist: Path
+    wheel: Path
+
+
+@dataclass(frozen=True)
 class Editable:
     """A venv holding an editable install of a copy of this checkout."""
 
     python: Path
     scripts: Path
     checkout: Path
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    root = tmp_path_factory.mktemp("build")
+    checkout = _copy_checkout(root / "checkout")
+    result = _run(
+        sys.executable, ["-m", "build", "--no-isolation", "--outdir", str(root / "dist"), "."], checkout
+    )
+    assert _succeeded(result), _output(result)
+    (sdist,) = (root / "dist").glob("*.tar.gz")
+    (wheel,) = (root / "dist").glob("*.whl")
+    return Built(sdist, wheel)
 
 
 @pytest.fixture(scope="session")
@@ -156,3 +179,34 @@ def test_pytest_runs_in_a_source_tree_and_beside_a_leftover_egg_info(tmp_path: P
     assert _succeeded(probe), _output(probe)
     collected = _collect(sys.executable, checkout)
     assert _succeeded(collected), _output(collected)
+
+
+# ------------------------------------------------------------------------ the sdist
+
+
+def _node_ids(result: subprocess.CompletedProcess[str]) -> set[str]:
+    return {line for line in result.stdout.splitlines() if "::" in line}
+
+
+def test_the_sdist_collects_every_test_the_checkout_has(built: Built, tmp_path: Path) -> None:
+    with tarfile.open(built.sdist) as sdist:
+        if hasattr(tarfile, "data_filter"):
+            sdist.extractall(tmp_path, filter="data")
+        else:  # Python 3.10 before 3.10.12: an sdist we just built is trusted
+            sdist.extractall(tmp_path)
+    (unpacked,) = tmp_path.iterdir()
+
+    from_sdist = _collect(sys.executable, unpacked)
+    assert _succeeded(from_sdist), _output(from_sdist)
+    from_checkout = _collect(sys.executable, REPO)
+    assert _succeeded(from_checkout), _output(from_checkout)
+    assert _node_ids(from_sdist) == _node_ids(from_checkout)
+    assert len(_node_ids(from_sdist)) > 100
+    # What the tests read besides themselves: the docs a test regenerates and its writer.
+    for path in (
+        "docs/kinds.md",
+        "tools/kinds_table.py",
+        "tests/typing/user_code.py",
+        "stubs/win32event.pyi",
+    ):
+        assert (unpacked / path).read_bytes() == (REPO / path).read_bytes(), path
