@@ -199,14 +199,13 @@ from ._kinds._system._service import (
     ServiceManager,
     ServiceStatus,
 )
+from ._version import __version__
 from ._win32._guard import Acquired
 from ._win32._handles import (
     KernelHandle,
     WaitableHandle,
     Win32Handle,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "AbandonedMutexError",

@@ -9,24 +9,31 @@ Windows CPython that runs the suite under Wine has no pip, so they skip there.
 
 from __future__ import annotations
 
+import email.message
+import email.parser
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tarfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+import safehandles as sh
 
-TOOLS = ("venv", "pip", "build", "setuptools")
+REPO = Path(__file__).resolve().parents[1]
+HOME = "https://github.com/safehandles/safehandles"
+
+TOOLS = ("venv", "pip", "build", "setuptools", "trove_classifiers")
 
 pytestmark = pytest.mark.skipif(
     any(importlib.util.find_spec(tool) is None for tool in TOOLS),
-    reason="needs venv, and pip, build and setuptools (requirements/dev.txt)",
+    reason="needs venv, and pip, build, setuptools and trove-classifiers (requirements/dev.txt)",
 )
 
 _NOT_SOURCE = shutil.ignore_patterns(
@@ -84,6 +91,11 @@ class Built:
 
     sdist: Path
     wheel: Path
+
+    def wheel_metadata(self) -> email.message.Message:
+        with zipfile.ZipFile(self.wheel) as wheel:
+            (name,) = (n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
+            return email.parser.Parser().parsestr(wheel.read(name).decode())
 
 
 @dataclass(frozen=True)
@@ -210,3 +222,76 @@ def test_the_sdist_collects_every_test_the_checkout_has(built: Built, tmp_path: 
         "stubs/win32event.pyi",
     ):
         assert (unpacked / path).read_bytes() == (REPO / path).read_bytes(), path
+
+
+# ------------------------------------------------------------ license and metadata
+
+
+def test_the_repository_sdist_and_wheel_carry_the_mit_license(built: Built) -> None:
+    license_ = (REPO / "LICENSE").read_bytes()
+    text = license_.decode()
+    assert text.startswith("MIT License\n")
+    assert "Copyright (c) 2026 The safehandles developers" in text
+    version = sh.__version__
+    with tarfile.open(built.sdist) as sdist:
+        member = sdist.extractfile(f"safehandles-{version}/LICENSE")
+        assert member is not None
+        assert member.read() == license_
+    with zipfile.ZipFile(built.wheel) as wheel:
+        assert wheel.read(f"safehandles-{version}.dist-info/licenses/LICENSE") == license_
+    metadata = built.wheel_metadata()
+    assert metadata["License-Expression"] == "MIT"
+    assert metadata.get_all("License-File") == ["LICENSE"]
+
+
+def test_the_metadata_has_the_project_urls_and_classifiers(built: Built) -> None:
+    import trove_classifiers
+
+    metadata = built.wheel_metadata()
+    urls = dict(entry.split(", ", 1) for entry in metadata.get_all("Project-URL", []))
+    assert urls == {
+        "Homepage": HOME,
+        "Source": HOME,
+        "Issues": f"{HOME}/issues",
+        "Documentation": f"{HOME}/tree/main/docs",
+    }
+    classifiers = metadata.get_all("Classifier", [])
+    assert set(classifiers) >= {
+        "Development Status :: 3 - Alpha",
+        "Framework :: Pytest",
+        "Intended Audience :: Developers",
+        "Operating System :: Microsoft :: Windows",
+        "Typing :: Typed",
+        *(f"Programming Language :: Python :: 3.{minor}" for minor in (10, 11, 12, 13)),
+    }
+    unknown = [c for c in classifiers if c not in trove_classifiers.classifiers]
+    assert unknown == [], "PyPI rejects an upload with unknown classifiers"
+    # The license is the expression; setuptools refuses a License classifier beside it.
+    assert not [c for c in classifiers if c.startswith("License ::")]
+    assert metadata["Requires-Python"] == ">=3.10"
+
+
+def test_the_wheel_holds_the_package_and_not_the_tests(built: Built) -> None:
+    with zipfile.ZipFile(built.wheel) as wheel:
+        names = wheel.namelist()
+    assert "safehandles/py.typed" in names
+    assert "safehandles/_version.py" in names
+    assert not [n for n in names if n.startswith(("tests/", "tools/", "stubs/"))]
+
+
+def test_the_version_is_written_once_and_reported_by_the_command_line(
+    built: Built, editable: Editable
+) -> None:
+    from safehandles import _version
+
+    assert sh.__version__ is _version.__version__
+    assert re.search(r'^dynamic = \["version"\]$', (REPO / "pyproject.toml").read_text(), re.MULTILINE)
+    version = built.wheel_metadata()["Version"]
+    assert version == sh.__version__
+    expected = f"safehandles {version}\n"
+
+    module = _run(sys.executable, ["-m", "safehandles", "--version"], REPO)
+    assert (module.returncode, module.stdout) == (0, expected), _output(module)
+    script = editable.scripts / ("safehandles.exe" if sys.platform == "win32" else "safehandles")
+    installed = _run(script, ["--version"], editable.checkout.parent)
+    assert (installed.returncode, installed.stdout) == (0, expected), _output(installed)
