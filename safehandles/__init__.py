@@ -36,6 +36,9 @@ same answer on Linux and Windows; creating a Windows object elsewhere raises
 
 from __future__ import annotations
 
+import types as _types
+import typing as _typing
+
 from ._bindings._advapi32._eventlog import EventType
 from ._bindings._advapi32._registry import (
     KeyAccess,
@@ -199,14 +202,13 @@ from ._kinds._system._service import (
     ServiceManager,
     ServiceStatus,
 )
+from ._version import __version__
 from ._win32._guard import Acquired
 from ._win32._handles import (
     KernelHandle,
     WaitableHandle,
     Win32Handle,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "AbandonedMutexError",
@@ -324,3 +326,58 @@ __all__ = [
     "wait_all",
     "wait_any",
 ]
+
+
+def _own_annotations_resolved(cls: type) -> dict[str, object] | None:
+    """``cls``'s own annotations, evaluated where they were written; None if it has none,
+    or if one cannot be evaluated (then they stay as written: get_type_hints fails either way)."""
+    written = vars(cls).get("__annotations__")
+    if not written:
+        return None
+    try:
+        hints = _typing.get_type_hints(cls, include_extras=True)
+    except (NameError, TypeError):
+        return None
+    return {name: hints[name] for name in written}
+
+
+def _own_functions(cls: type) -> list[_types.FunctionType]:
+    """The functions written in ``cls``'s body: methods, class and static methods, property accessors."""
+    found: list[object] = []
+    for attribute in vars(cls).values():
+        if isinstance(attribute, (classmethod, staticmethod)):
+            found.append(attribute.__func__)
+        elif isinstance(attribute, property):
+            found += (attribute.fget, attribute.fset, attribute.fdel)
+        else:
+            found.append(attribute)
+    prefix = f"{cls.__qualname__}."
+    return [
+        function
+        for function in found
+        if isinstance(function, _types.FunctionType)
+        and function.__module__ == cls.__module__
+        and function.__qualname__.startswith(prefix)
+    ]
+
+
+# Every public class and function says it comes from ``safehandles``, not from the
+# private module that defines it, so repr(), help(), pickles and generated docs show
+# ``safehandles.Event``; pickles still load, as each is an attribute of this package.
+# A public class's own methods follow it: pydoc (3.11.9, 3.13) marks a method whose
+# module differs from its class's as "from safehandles._kinds._sync._event.Event".
+# typing.get_type_hints(cls) evaluates a class's string annotations in the module that
+# __module__ names, which lacks the private names (and modules such as datetime) they
+# use; so each class's own annotations are resolved first, where they were written, and
+# all of them before any rename, since a class's hints read its bases' modules too.
+# Functions and methods resolve theirs through __globals__, which does not change.
+_public = [obj for obj in map(globals().__getitem__, __all__) if isinstance(obj, (type, _types.FunctionType))]
+_resolved = {cls: _own_annotations_resolved(cls) for cls in _public if isinstance(cls, type)}
+for _obj in _public:
+    if isinstance(_obj, type):
+        for _method in _own_functions(_obj):
+            _method.__module__ = __name__
+        if (_own := _resolved[_obj]) is not None:
+            _obj.__annotations__ = _own
+    _obj.__module__ = __name__
+del _public, _resolved, _obj, _method, _own

@@ -1,7 +1,9 @@
 """A pytest plugin that fails tests which leave handles open.
 
-Installed with the package (the ``pytest11`` entry point ``safehandles``); it
-does nothing until asked, per test or per run::
+Installed with the package: its ``pytest11`` entry point is named after this
+module, ``safehandles.pytest_plugin``, so ``-p safehandles.pytest_plugin`` loads
+it once whether it is installed or not, and ``-p no:safehandles.pytest_plugin``
+turns it off. It does nothing until asked, per test or per run::
 
     @pytest.mark.handle_leaks            # check this test
     def test_worker(): ...

@@ -36,3 +36,12 @@ def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
         main(["no-such-command"])
     assert caught.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_version_option_prints_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    import safehandles as sh
+
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out == f"safehandles {sh.__version__}\n"

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from .._core._errors import UnsupportedPlatformError
+from .._version import __version__
 from ._census import run_census
 from ._tour import run_tour
 from ._watch import run_watch
@@ -40,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="safehandles",
         description="SafeHandle-style ownership of Windows kernel handles, and what a process holds.",
     )
+    parser.add_argument("--version", action="version", version=f"safehandles {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("tour", help="create, use and close one of each kind, saying what happens")
 
