@@ -15,19 +15,52 @@ STILL_ACTIVE: Final = 259
 #: winnt.h: the most handles one WaitForMultipleObjects call accepts.
 MAXIMUM_WAIT_OBJECTS: Final = 64
 
+#: The largest values of the Windows integer types (winnt.h MAXWORD, MAXDWORD, MAXLONG,
+#: MAXLONGLONG; a QWORD or 64-bit ULONG_PTR holds up to QWORD_MAX).
+WORD_MAX: Final = 0xFFFF
+DWORD_MAX: Final = 0xFFFF_FFFF
+LONG_MAX: Final = 0x7FFF_FFFF
+LONGLONG_MAX: Final = (1 << 63) - 1
+QWORD_MAX: Final = (1 << 64) - 1
+
 
 class WinError(enum.IntEnum):
-    """The Win32 error codes the library looks at (winerror.h)."""
+    """The Win32 error codes the library looks at (winerror.h): the one list of them.
+
+    Winsock's codes are winerror.h codes too (``WSAE*``, 10000 and up), and
+    ``WSAGetLastError`` reports them, so they live here as well.
+    """
 
     SUCCESS = 0
     FILE_NOT_FOUND = 2
     ACCESS_DENIED = 5
     INVALID_HANDLE = 6
+    NO_MORE_FILES = 18
+    BAD_LENGTH = 24
+    LOCK_VIOLATION = 33
+    HANDLE_EOF = 38
     INVALID_PARAMETER = 87
+    BROKEN_PIPE = 109
+    SEM_TIMEOUT = 121
+    INSUFFICIENT_BUFFER = 122
     INVALID_NAME = 123
     ALREADY_EXISTS = 183
+    MORE_DATA = 234
+    WAIT_TIMEOUT = 258
+    NO_MORE_ITEMS = 259
     NOT_OWNER = 288
     TOO_MANY_POSTS = 298
+    PIPE_CONNECTED = 535
+    PIPE_LISTENING = 536
+    ABANDONED_WAIT_0 = 735
+    IO_INCOMPLETE = 996
+    IO_PENDING = 997
+    NO_TOKEN = 1008
+    NOT_ALL_ASSIGNED = 1300
+    WSAEINVAL = 10022
+    WSAENOTSOCK = 10038
+    WSAEAFNOSUPPORT = 10047
+    WSANOTINITIALISED = 10093
 
 
 class WaitResult(enum.IntEnum):
@@ -54,57 +87,46 @@ class DuplicateOption(enum.IntFlag):
 
 
 class StandardAccess(enum.IntFlag):
-    """Access rights every kernel object has (winnt.h)."""
+    """The standard access rights, which every securable object has (winnt.h; "Standard Access Rights").
+
+    The one place they are spelled: each kind's rights enum takes its
+    standard members from here. ``REQUIRED`` is STANDARD_RIGHTS_REQUIRED,
+    ``ALL`` is STANDARD_RIGHTS_ALL; STANDARD_RIGHTS_READ, _WRITE and _EXECUTE
+    are all ``READ_CONTROL``.
+    """
 
     DELETE = 0x0001_0000
     READ_CONTROL = 0x0002_0000
     WRITE_DAC = 0x0004_0000
     WRITE_OWNER = 0x0008_0000
     SYNCHRONIZE = 0x0010_0000
+    REQUIRED = 0x000F_0000
+    ALL = 0x001F_0000
 
 
-_SYNCHRONIZE: Final = StandardAccess.SYNCHRONIZE.value
-_STANDARD_REQUIRED: Final = 0x000F_0000
+class GenericAccess(enum.IntFlag):
+    """What an access request may name besides a kind's own rights (winnt.h; "ACCESS_MASK").
+
+    The four generic rights, which each object type maps to its own ("Generic
+    Access Rights"); ``MAXIMUM_ALLOWED``, every right the caller may have
+    ("Requesting Access Rights to an Object"); and ``ACCESS_SYSTEM_SECURITY``,
+    the right to the SACL ("SACL Access Right", needs SeSecurityPrivilege).
+    """
+
+    ACCESS_SYSTEM_SECURITY = 0x0100_0000
+    MAXIMUM_ALLOWED = 0x0200_0000
+    ALL = 0x1000_0000
+    EXECUTE = 0x2000_0000
+    WRITE = 0x4000_0000
+    READ = 0x8000_0000
 
 
 class EventAccess(enum.IntFlag):
-    """Event access rights (winnt.h; "Synchronization Object Security and Access Rights")."""
+    """Event access rights ("Synchronization Object Security and Access Rights"; winnt.h).
 
-    MODIFY_STATE = 0x0002
-    DELETE = StandardAccess.DELETE.value
-    READ_CONTROL = StandardAccess.READ_CONTROL.value
-    WRITE_DAC = StandardAccess.WRITE_DAC.value
-    WRITE_OWNER = StandardAccess.WRITE_OWNER.value
-    SYNCHRONIZE = _SYNCHRONIZE
-    ALL_ACCESS = _STANDARD_REQUIRED | _SYNCHRONIZE | 0x3
-
-
-class MutexAccess(enum.IntFlag):
-    """Mutex access rights (winnt.h)."""
-
-    MODIFY_STATE = 0x0001
-    DELETE = StandardAccess.DELETE.value
-    READ_CONTROL = StandardAccess.READ_CONTROL.value
-    WRITE_DAC = StandardAccess.WRITE_DAC.value
-    WRITE_OWNER = StandardAccess.WRITE_OWNER.value
-    SYNCHRONIZE = _SYNCHRONIZE
-    ALL_ACCESS = _STANDARD_REQUIRED | _SYNCHRONIZE | 0x1
-
-
-class SemaphoreAccess(enum.IntFlag):
-    """Semaphore access rights (winnt.h)."""
-
-    MODIFY_STATE = 0x0002
-    DELETE = StandardAccess.DELETE.value
-    READ_CONTROL = StandardAccess.READ_CONTROL.value
-    WRITE_DAC = StandardAccess.WRITE_DAC.value
-    WRITE_OWNER = StandardAccess.WRITE_OWNER.value
-    SYNCHRONIZE = _SYNCHRONIZE
-    ALL_ACCESS = _STANDARD_REQUIRED | _SYNCHRONIZE | 0x3
-
-
-class TimerAccess(enum.IntFlag):
-    """Waitable timer access rights (winnt.h)."""
+    ``QUERY_STATE`` is wdm.h's EVENT_QUERY_STATE, the bit ``ALL_ACCESS`` has
+    besides ``MODIFY_STATE`` and what ``GENERIC_READ`` maps to.
+    """
 
     QUERY_STATE = 0x0001
     MODIFY_STATE = 0x0002
@@ -112,15 +134,67 @@ class TimerAccess(enum.IntFlag):
     READ_CONTROL = StandardAccess.READ_CONTROL.value
     WRITE_DAC = StandardAccess.WRITE_DAC.value
     WRITE_OWNER = StandardAccess.WRITE_OWNER.value
-    SYNCHRONIZE = _SYNCHRONIZE
-    ALL_ACCESS = _STANDARD_REQUIRED | _SYNCHRONIZE | 0x3
+    SYNCHRONIZE = StandardAccess.SYNCHRONIZE.value
+    ALL_ACCESS = StandardAccess.ALL.value | 0x3
+
+
+class MutexAccess(enum.IntFlag):
+    """Mutex access rights ("Synchronization Object Security and Access Rights"; winnt.h MUTANT_*).
+
+    One specific right: MUTEX_MODIFY_STATE is winnt.h's MUTANT_QUERY_STATE,
+    so ``QUERY_STATE`` and ``MODIFY_STATE`` are the same bit.
+    """
+
+    MODIFY_STATE = 0x0001
+    QUERY_STATE = 0x0001
+    DELETE = StandardAccess.DELETE.value
+    READ_CONTROL = StandardAccess.READ_CONTROL.value
+    WRITE_DAC = StandardAccess.WRITE_DAC.value
+    WRITE_OWNER = StandardAccess.WRITE_OWNER.value
+    SYNCHRONIZE = StandardAccess.SYNCHRONIZE.value
+    ALL_ACCESS = StandardAccess.ALL.value | 0x1
+
+
+class SemaphoreAccess(enum.IntFlag):
+    """Semaphore access rights ("Synchronization Object Security and Access Rights"; winnt.h).
+
+    ``QUERY_STATE`` is wdm.h's SEMAPHORE_QUERY_STATE, the bit ``ALL_ACCESS``
+    has besides ``MODIFY_STATE``.
+    """
+
+    QUERY_STATE = 0x0001
+    MODIFY_STATE = 0x0002
+    DELETE = StandardAccess.DELETE.value
+    READ_CONTROL = StandardAccess.READ_CONTROL.value
+    WRITE_DAC = StandardAccess.WRITE_DAC.value
+    WRITE_OWNER = StandardAccess.WRITE_OWNER.value
+    SYNCHRONIZE = StandardAccess.SYNCHRONIZE.value
+    ALL_ACCESS = StandardAccess.ALL.value | 0x3
+
+
+class TimerAccess(enum.IntFlag):
+    """Waitable timer access rights ("Synchronization Object Security and Access Rights"; winnt.h)."""
+
+    QUERY_STATE = 0x0001
+    MODIFY_STATE = 0x0002
+    DELETE = StandardAccess.DELETE.value
+    READ_CONTROL = StandardAccess.READ_CONTROL.value
+    WRITE_DAC = StandardAccess.WRITE_DAC.value
+    WRITE_OWNER = StandardAccess.WRITE_OWNER.value
+    SYNCHRONIZE = StandardAccess.SYNCHRONIZE.value
+    ALL_ACCESS = StandardAccess.ALL.value | 0x3
 
 
 class ProcessAccess(enum.IntFlag):
-    """Process access rights (winnt.h; "Process Security and Access Rights")."""
+    """Process access rights ("Process Security and Access Rights"; winnt.h PROCESS_*).
+
+    ``SET_SESSIONID`` and ``SET_LIMITED_INFORMATION`` are in winnt.h but not
+    in that page's table; ``ALL_ACCESS`` covers every specific bit (0xFFFF).
+    """
 
     TERMINATE = 0x0001
     CREATE_THREAD = 0x0002
+    SET_SESSIONID = 0x0004
     VM_OPERATION = 0x0008
     VM_READ = 0x0010
     VM_WRITE = 0x0020
@@ -131,16 +205,21 @@ class ProcessAccess(enum.IntFlag):
     QUERY_INFORMATION = 0x0400
     SUSPEND_RESUME = 0x0800
     QUERY_LIMITED_INFORMATION = 0x1000
+    SET_LIMITED_INFORMATION = 0x2000
     DELETE = StandardAccess.DELETE.value
     READ_CONTROL = StandardAccess.READ_CONTROL.value
     WRITE_DAC = StandardAccess.WRITE_DAC.value
     WRITE_OWNER = StandardAccess.WRITE_OWNER.value
-    SYNCHRONIZE = _SYNCHRONIZE
-    ALL_ACCESS = _STANDARD_REQUIRED | _SYNCHRONIZE | 0xFFFF
+    SYNCHRONIZE = StandardAccess.SYNCHRONIZE.value
+    ALL_ACCESS = StandardAccess.ALL.value | 0xFFFF
 
 
 class ThreadAccess(enum.IntFlag):
-    """Thread access rights (winnt.h; "Thread Security and Access Rights")."""
+    """Thread access rights ("Thread Security and Access Rights"; winnt.h THREAD_*).
+
+    ``RESUME`` is in winnt.h but not in that page's table; ``ALL_ACCESS``
+    covers every specific bit (0xFFFF).
+    """
 
     TERMINATE = 0x0001
     SUSPEND_RESUME = 0x0002
@@ -153,12 +232,13 @@ class ThreadAccess(enum.IntFlag):
     DIRECT_IMPERSONATION = 0x0200
     SET_LIMITED_INFORMATION = 0x0400
     QUERY_LIMITED_INFORMATION = 0x0800
+    RESUME = 0x1000
     DELETE = StandardAccess.DELETE.value
     READ_CONTROL = StandardAccess.READ_CONTROL.value
     WRITE_DAC = StandardAccess.WRITE_DAC.value
     WRITE_OWNER = StandardAccess.WRITE_OWNER.value
-    SYNCHRONIZE = _SYNCHRONIZE
-    ALL_ACCESS = _STANDARD_REQUIRED | _SYNCHRONIZE | 0xFFFF
+    SYNCHRONIZE = StandardAccess.SYNCHRONIZE.value
+    ALL_ACCESS = StandardAccess.ALL.value | 0xFFFF
 
 
 class HeapOption(enum.IntFlag):

@@ -39,6 +39,15 @@ typedef struct _SYSTEM_HANDLE_INFORMATION_EX {
     SYSTEM_HANDLE_TABLE_ENTRY_INFO_EX Handles[];
 } SYSTEM_HANDLE_INFORMATION_EX;
 
+/* ObjectBasicInformation (0) for one handle (winternl.h): the access the handle was granted. */
+typedef struct _PUBLIC_OBJECT_BASIC_INFORMATION {
+    ULONG Attributes;
+    ULONG GrantedAccess;
+    ULONG HandleCount;
+    ULONG PointerCount;
+    ULONG Reserved[10];
+} PUBLIC_OBJECT_BASIC_INFORMATION;
+
 /* ObjectTypeInformation (2) for one handle, and ObjectTypesInformation (3):
    a ULONG count, then one entry per type, each followed by its name and
    aligned to a pointer. TypeIndex exists since Windows 8.1. */

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from typing import Protocol
 
+from ._constants import StandardAccess
 from ._types import CData
 
 DECLARATIONS = """
@@ -25,6 +26,53 @@ class UserObjectInformation(enum.IntEnum):
     NAME = 2
     TYPE = 3
     USER_SID = 4
+
+
+class DesktopAccess(enum.IntFlag):
+    """Desktop access rights ("Desktop Security and Access Rights"; winuser.h DESKTOP_*).
+
+    winuser.h has no DESKTOP_ALL_ACCESS: ``ALL_ACCESS`` here is what the page
+    says GENERIC_ALL maps to, every desktop right and STANDARD_RIGHTS_REQUIRED.
+    The page says ``SYNCHRONIZE`` is not supported for desktops.
+    """
+
+    READOBJECTS = 0x0001
+    CREATEWINDOW = 0x0002
+    CREATEMENU = 0x0004
+    HOOKCONTROL = 0x0008
+    JOURNALRECORD = 0x0010
+    JOURNALPLAYBACK = 0x0020
+    ENUMERATE = 0x0040
+    WRITEOBJECTS = 0x0080
+    SWITCHDESKTOP = 0x0100
+    DELETE = StandardAccess.DELETE.value
+    READ_CONTROL = StandardAccess.READ_CONTROL.value
+    WRITE_DAC = StandardAccess.WRITE_DAC.value
+    WRITE_OWNER = StandardAccess.WRITE_OWNER.value
+    ALL_ACCESS = StandardAccess.REQUIRED.value | 0x01FF
+
+
+class WindowStationAccess(enum.IntFlag):
+    """Window station access rights ("Window Station Security and Access Rights"; winuser.h WINSTA_*).
+
+    ``ALL_ACCESS`` is winuser.h's WINSTA_ALL_ACCESS: the window-station rights
+    only, without the standard ones.
+    """
+
+    ENUMDESKTOPS = 0x0001
+    READATTRIBUTES = 0x0002
+    ACCESSCLIPBOARD = 0x0004
+    CREATEDESKTOP = 0x0008
+    WRITEATTRIBUTES = 0x0010
+    ACCESSGLOBALATOMS = 0x0020
+    EXITWINDOWS = 0x0040
+    ENUMERATE = 0x0100
+    READSCREEN = 0x0200
+    DELETE = StandardAccess.DELETE.value
+    READ_CONTROL = StandardAccess.READ_CONTROL.value
+    WRITE_DAC = StandardAccess.WRITE_DAC.value
+    WRITE_OWNER = StandardAccess.WRITE_OWNER.value
+    ALL_ACCESS = 0x037F
 
 
 class User32(Protocol):

@@ -154,15 +154,6 @@ class WsaFlag(enum.IntFlag):
     NO_HANDLE_INHERIT = 0x80
 
 
-class WsaError(enum.IntEnum):
-    """The Winsock error codes the library looks at (winerror.h)."""
-
-    EINVAL = 10022
-    ENOTSOCK = 10038
-    EAFNOSUPPORT = 10047
-    NOTINITIALISED = 10093
-
-
 class Ws2_32(Protocol):
     def WSAStartup(self, wVersionRequested: int, lpWSAData: CData, /) -> int: ...
     def WSACleanup(self) -> int: ...

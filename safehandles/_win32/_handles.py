@@ -27,7 +27,7 @@ from .._bindings._native import ffi, kernel32
 from .._bindings._types import CData
 from .._core._safehandle import SafeHandleZeroOrMinusOneIsInvalid
 from ._adoption import adopt_returned, adopt_written
-from ._arguments import access_mask, milliseconds, positive_int
+from ._arguments import access_mask, milliseconds
 from ._objects import object_type_name
 
 if TYPE_CHECKING:
@@ -195,7 +195,7 @@ class KernelHandle(Win32Handle):
 
     #: The kernel's name for this kind's object type (``NtQueryObject``), if it has its own.
     _object_type: ClassVar[str | None] = None
-    #: The kind's access-right enum, for checking ``access=`` arguments.
+    #: The kind's access-right enum, for checking ``access=`` arguments (None: not known).
     _rights: ClassVar[type[enum.IntFlag] | None] = None
 
     def _check_kind(self, value: int) -> None:
@@ -280,10 +280,8 @@ class KernelHandle(Win32Handle):
 
     @classmethod
     def _access(cls, access: int) -> int:
-        """An ``access=`` argument, checked against the kind's rights where it has its own enum."""
-        if cls._rights is not None:
-            return access_mask(access, cls._rights)
-        return positive_int(access, "access", minimum=0, maximum=0xFFFF_FFFF)
+        """An ``access=`` argument, checked against the kind's rights (see ``access_mask``)."""
+        return access_mask(access, cls._rights)
 
     def _flags(self) -> int:
         flags = ffi.new("DWORD *")

@@ -19,20 +19,17 @@ communications devices are never pipes and do not have it.
 from __future__ import annotations
 
 import os
-from typing import Final
 
 from typing_extensions import Buffer, Self
 
+from .._bindings._constants import DWORD_MAX, LONG_MAX, WinError
 from .._bindings._errors import last_error, raise_winerror
-from .._bindings._kernel32._files import FileError
+from .._bindings._kernel32._files import FileAccess
 from .._bindings._native import ffi, kernel32
 from ._arguments import positive_int
 from ._handles import KernelHandle
 
 __all__ = ["PeekableStream", "StreamHandle", "file_path"]
-
-_DWORD_MAX: Final = 0xFFFF_FFFF
-_READ_MAX: Final = 0x7FFF_FFFF
 
 
 def file_path(path: str | os.PathLike[str], what: str = "path") -> str:
@@ -53,6 +50,7 @@ class StreamHandle(KernelHandle):
     """A kernel handle read and written with ``ReadFile``/``WriteFile``."""
 
     __slots__ = ("_overlapped",)
+    _rights = FileAccess  # files, pipes, mailslots, devices and consoles are all file objects
 
     def __init__(self, *, owns_handle: bool = True) -> None:
         super().__init__(owns_handle=owns_handle)
@@ -81,15 +79,15 @@ class StreamHandle(KernelHandle):
         From a message-mode pipe, a message longer than *size* arrives in
         parts: each call returns the next part.
         """
-        size = positive_int(size, "size", minimum=0, maximum=_READ_MAX)
+        size = positive_int(size, "size", minimum=0, maximum=LONG_MAX)
         self._require_synchronous("read")
         buffer = ffi.new("char[]", max(size, 1))
         done = ffi.new("DWORD *")
         if not self._call(kernel32.ReadFile, buffer, size, done, ffi.NULL):
             error = last_error()
-            if error in (FileError.HANDLE_EOF, FileError.BROKEN_PIPE):
+            if error in (WinError.HANDLE_EOF, WinError.BROKEN_PIPE):
                 return b""
-            if error != FileError.MORE_DATA:
+            if error != WinError.MORE_DATA:
                 raise_winerror("ReadFile", error)
         return bytes(ffi.buffer(buffer, done[0]))
 
@@ -99,8 +97,8 @@ class StreamHandle(KernelHandle):
             raise TypeError("write() takes bytes-like data, not str; encode it first")
         source = ffi.from_buffer(data)
         size = len(source)
-        if size > _DWORD_MAX:
-            raise ValueError(f"write() takes at most {_DWORD_MAX} bytes at once, not {size}")
+        if size > DWORD_MAX:
+            raise ValueError(f"write() takes at most {DWORD_MAX} bytes at once, not {size}")
         self._require_synchronous("write")
         done = ffi.new("DWORD *")
         if not self._call(kernel32.WriteFile, source, size, done, ffi.NULL):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Final, Protocol
+from typing import Protocol
 
 from .._types import CData, WideString
 
@@ -96,8 +96,3 @@ class EventLogReadFlag(enum.IntFlag):
     SEEK_READ = 0x0002
     FORWARDS_READ = 0x0004
     BACKWARDS_READ = 0x0008
-
-
-#: winerror.h codes ReadEventLogW ends with.
-ERROR_HANDLE_EOF: Final = 38
-ERROR_INSUFFICIENT_BUFFER: Final = 122

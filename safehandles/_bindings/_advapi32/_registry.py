@@ -7,8 +7,9 @@ setting the last error.
 from __future__ import annotations
 
 import enum
-from typing import Final, Protocol
+from typing import Protocol
 
+from .._constants import StandardAccess
 from .._types import CData, WideString
 
 DECLARATIONS = """
@@ -110,7 +111,12 @@ class PredefinedKey(enum.IntEnum):
 
 
 class KeyAccess(enum.IntFlag):
-    """Registry key access rights (winnt.h; "Registry Key Security and Access Rights")."""
+    """Registry key access rights ("Registry Key Security and Access Rights"; winnt.h KEY_*).
+
+    ``WOW64_64KEY`` and ``WOW64_32KEY`` choose a registry view rather than
+    grant a right; ``WOW64_RES`` is the two together. ``READ``, ``WRITE``,
+    ``EXECUTE`` and ``ALL_ACCESS`` leave out ``SYNCHRONIZE``, as winnt.h does.
+    """
 
     QUERY_VALUE = 0x0001
     SET_VALUE = 0x0002
@@ -120,14 +126,15 @@ class KeyAccess(enum.IntFlag):
     CREATE_LINK = 0x0020
     WOW64_64KEY = 0x0100
     WOW64_32KEY = 0x0200
-    DELETE = 0x0001_0000
-    READ_CONTROL = 0x0002_0000
-    WRITE_DAC = 0x0004_0000
-    WRITE_OWNER = 0x0008_0000
-    READ = 0x0002_0019
-    WRITE = 0x0002_0006
-    EXECUTE = 0x0002_0019
-    ALL_ACCESS = 0x000F_003F
+    WOW64_RES = 0x0300
+    DELETE = StandardAccess.DELETE.value
+    READ_CONTROL = StandardAccess.READ_CONTROL.value
+    WRITE_DAC = StandardAccess.WRITE_DAC.value
+    WRITE_OWNER = StandardAccess.WRITE_OWNER.value
+    READ = StandardAccess.READ_CONTROL.value | 0x0019
+    WRITE = StandardAccess.READ_CONTROL.value | 0x0006
+    EXECUTE = StandardAccess.READ_CONTROL.value | 0x0019
+    ALL_ACCESS = StandardAccess.REQUIRED.value | 0x003F
 
 
 class ValueType(enum.IntEnum):
@@ -159,8 +166,3 @@ class Disposition(enum.IntEnum):
 
     CREATED_NEW_KEY = 1
     OPENED_EXISTING_KEY = 2
-
-
-#: winerror.h codes the registry returns as statuses.
-ERROR_MORE_DATA: Final = 234
-ERROR_NO_MORE_ITEMS: Final = 259

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from typing import Final, Protocol
 
+from .._constants import StandardAccess
 from .._types import CData, WideString
 
 DECLARATIONS = """
@@ -74,7 +75,7 @@ SC_ENUM_PROCESS_INFO: Final = 0
 
 
 class ServiceManagerAccess(enum.IntFlag):
-    """Service control manager access rights (winsvc.h, SC_MANAGER_*)."""
+    """Service control manager access rights ("Service Security and Access Rights"; winsvc.h SC_MANAGER_*)."""
 
     CONNECT = 0x0001
     CREATE_SERVICE = 0x0002
@@ -82,15 +83,15 @@ class ServiceManagerAccess(enum.IntFlag):
     LOCK = 0x0008
     QUERY_LOCK_STATUS = 0x0010
     MODIFY_BOOT_CONFIG = 0x0020
-    DELETE = 0x0001_0000
-    READ_CONTROL = 0x0002_0000
-    WRITE_DAC = 0x0004_0000
-    WRITE_OWNER = 0x0008_0000
-    ALL_ACCESS = 0x000F_003F
+    DELETE = StandardAccess.DELETE.value
+    READ_CONTROL = StandardAccess.READ_CONTROL.value
+    WRITE_DAC = StandardAccess.WRITE_DAC.value
+    WRITE_OWNER = StandardAccess.WRITE_OWNER.value
+    ALL_ACCESS = StandardAccess.REQUIRED.value | 0x003F
 
 
 class ServiceAccess(enum.IntFlag):
-    """Service access rights (winsvc.h, SERVICE_*)."""
+    """Service access rights ("Service Security and Access Rights"; winsvc.h SERVICE_*)."""
 
     QUERY_CONFIG = 0x0001
     CHANGE_CONFIG = 0x0002
@@ -101,11 +102,11 @@ class ServiceAccess(enum.IntFlag):
     PAUSE_CONTINUE = 0x0040
     INTERROGATE = 0x0080
     USER_DEFINED_CONTROL = 0x0100
-    DELETE = 0x0001_0000
-    READ_CONTROL = 0x0002_0000
-    WRITE_DAC = 0x0004_0000
-    WRITE_OWNER = 0x0008_0000
-    ALL_ACCESS = 0x000F_01FF
+    DELETE = StandardAccess.DELETE.value
+    READ_CONTROL = StandardAccess.READ_CONTROL.value
+    WRITE_DAC = StandardAccess.WRITE_DAC.value
+    WRITE_OWNER = StandardAccess.WRITE_OWNER.value
+    ALL_ACCESS = StandardAccess.REQUIRED.value | 0x01FF
 
 
 class ServiceState(enum.IntEnum):
@@ -144,7 +145,3 @@ class ServiceStateFilter(enum.IntEnum):
     ACTIVE = 1
     INACTIVE = 2
     ALL = 3
-
-
-#: winerror.h: the buffer held only part of the list; call again with the resume handle.
-ERROR_MORE_DATA: Final = 234

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from typing import Protocol
 
+from .._constants import StandardAccess
 from .._types import CData, WideString
 
 DECLARATIONS = """
@@ -120,7 +121,12 @@ class Tokens(Protocol):
 
 
 class TokenAccess(enum.IntFlag):
-    """Access rights of access tokens (winnt.h; "Access Rights for Access-Token Objects")."""
+    """Access rights of access tokens ("Access Rights for Access-Token Objects"; winnt.h TOKEN_*).
+
+    ``READ``, ``WRITE`` and ``EXECUTE`` are winnt.h's TOKEN_READ, TOKEN_WRITE
+    and TOKEN_EXECUTE (the last is ``READ_CONTROL`` alone); ``ALL_ACCESS``
+    has no ``SYNCHRONIZE``, as in winnt.h.
+    """
 
     ASSIGN_PRIMARY = 0x0001
     DUPLICATE = 0x0002
@@ -131,12 +137,14 @@ class TokenAccess(enum.IntFlag):
     ADJUST_GROUPS = 0x0040
     ADJUST_DEFAULT = 0x0080
     ADJUST_SESSIONID = 0x0100
-    DELETE = 0x0001_0000
-    READ_CONTROL = 0x0002_0000
-    WRITE_DAC = 0x0004_0000
-    WRITE_OWNER = 0x0008_0000
-    READ = 0x0002_0008
-    ALL_ACCESS = 0x000F_01FF
+    DELETE = StandardAccess.DELETE.value
+    READ_CONTROL = StandardAccess.READ_CONTROL.value
+    WRITE_DAC = StandardAccess.WRITE_DAC.value
+    WRITE_OWNER = StandardAccess.WRITE_OWNER.value
+    READ = StandardAccess.READ_CONTROL.value | 0x0008
+    WRITE = StandardAccess.READ_CONTROL.value | 0x00E0
+    EXECUTE = StandardAccess.READ_CONTROL.value
+    ALL_ACCESS = StandardAccess.REQUIRED.value | 0x01FF
 
 
 class TokenType(enum.IntEnum):

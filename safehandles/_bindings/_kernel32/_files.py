@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from typing import Protocol
 
+from .._constants import GenericAccess, StandardAccess
 from .._types import CData, WideString
 
 DECLARATIONS = """
@@ -133,31 +134,42 @@ class Files(Protocol):
     def FindCloseChangeNotification(self, hChangeHandle: int, /) -> int: ...
 
 
-_SYNCHRONIZE = 0x0010_0000
-_STANDARD_REQUIRED = 0x000F_0000
-
-
 class FileAccess(enum.IntFlag):
-    """File access rights (winnt.h; "File Security and Access Rights"), with the generic rights."""
+    """File, directory and pipe access rights ("File Access Rights Constants"; winnt.h FILE_*).
+
+    The directory and pipe names share bits with the file ones (``LIST_DIRECTORY``
+    is ``READ_DATA``, ``CREATE_PIPE_INSTANCE`` is ``APPEND_DATA``...). ``GENERIC_*``
+    are the generic rights CreateFileW is usually given, and ``FILE_GENERIC_*``
+    what each of them maps to for files ("File Security and Access Rights").
+    """
 
     READ_DATA = 0x0001
+    LIST_DIRECTORY = 0x0001
     WRITE_DATA = 0x0002
+    ADD_FILE = 0x0002
     APPEND_DATA = 0x0004
+    ADD_SUBDIRECTORY = 0x0004
+    CREATE_PIPE_INSTANCE = 0x0004
     READ_EA = 0x0008
     WRITE_EA = 0x0010
     EXECUTE = 0x0020
+    TRAVERSE = 0x0020
+    DELETE_CHILD = 0x0040
     READ_ATTRIBUTES = 0x0080
     WRITE_ATTRIBUTES = 0x0100
-    DELETE = 0x0001_0000
-    READ_CONTROL = 0x0002_0000
-    WRITE_DAC = 0x0004_0000
-    WRITE_OWNER = 0x0008_0000
-    SYNCHRONIZE = _SYNCHRONIZE
-    ALL_ACCESS = _STANDARD_REQUIRED | _SYNCHRONIZE | 0x1FF
-    GENERIC_ALL = 0x1000_0000
-    GENERIC_EXECUTE = 0x2000_0000
-    GENERIC_WRITE = 0x4000_0000
-    GENERIC_READ = 0x8000_0000
+    DELETE = StandardAccess.DELETE.value
+    READ_CONTROL = StandardAccess.READ_CONTROL.value
+    WRITE_DAC = StandardAccess.WRITE_DAC.value
+    WRITE_OWNER = StandardAccess.WRITE_OWNER.value
+    SYNCHRONIZE = StandardAccess.SYNCHRONIZE.value
+    ALL_ACCESS = StandardAccess.ALL.value | 0x1FF
+    FILE_GENERIC_READ = StandardAccess.READ_CONTROL.value | StandardAccess.SYNCHRONIZE.value | 0x0089
+    FILE_GENERIC_WRITE = StandardAccess.READ_CONTROL.value | StandardAccess.SYNCHRONIZE.value | 0x0116
+    FILE_GENERIC_EXECUTE = StandardAccess.READ_CONTROL.value | StandardAccess.SYNCHRONIZE.value | 0x00A0
+    GENERIC_ALL = GenericAccess.ALL.value
+    GENERIC_EXECUTE = GenericAccess.EXECUTE.value
+    GENERIC_WRITE = GenericAccess.WRITE.value
+    GENERIC_READ = GenericAccess.READ.value
 
 
 class FileShare(enum.IntFlag):
@@ -250,21 +262,3 @@ class ChangeFilter(enum.IntFlag):
     LAST_ACCESS = 0x0020
     CREATION = 0x0040
     SECURITY = 0x0100
-
-
-class FileError(enum.IntEnum):
-    """The Win32 error codes the file, pipe and mailslot kinds look at (winerror.h)."""
-
-    HANDLE_EOF = 38
-    NO_MORE_FILES = 18
-    LOCK_VIOLATION = 33
-    BROKEN_PIPE = 109
-    SEM_TIMEOUT = 121
-    INSUFFICIENT_BUFFER = 122
-    MORE_DATA = 234
-    WAIT_TIMEOUT = 258
-    PIPE_CONNECTED = 535
-    PIPE_LISTENING = 536
-    IO_INCOMPLETE = 996
-    IO_PENDING = 997
-    ABANDONED_WAIT_0 = 735

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 from typing import Protocol
 
+from .._constants import StandardAccess
 from .._types import CData
 
 DECLARATIONS = """
@@ -17,6 +19,24 @@ BOOL GetQueuedCompletionStatus(HANDLE CompletionPort, DWORD *lpNumberOfBytesTran
 BOOL PostQueuedCompletionStatus(HANDLE CompletionPort, DWORD dwNumberOfBytesTransferred,
                                 ULONG_PTR dwCompletionKey, ADDRESS lpOverlapped);
 """
+
+
+class IoCompletionAccess(enum.IntFlag):
+    """I/O completion port access rights (winnt.h IO_COMPLETION_*).
+
+    winnt.h names ``MODIFY_STATE`` and ``ALL_ACCESS``; ``QUERY_STATE``, the
+    other bit ``ALL_ACCESS`` has, is IO_COMPLETION_QUERY_STATE of the NT
+    native headers (there is no Win32 page on completion-port rights).
+    """
+
+    QUERY_STATE = 0x0001
+    MODIFY_STATE = 0x0002
+    DELETE = StandardAccess.DELETE.value
+    READ_CONTROL = StandardAccess.READ_CONTROL.value
+    WRITE_DAC = StandardAccess.WRITE_DAC.value
+    WRITE_OWNER = StandardAccess.WRITE_OWNER.value
+    SYNCHRONIZE = StandardAccess.SYNCHRONIZE.value
+    ALL_ACCESS = StandardAccess.ALL.value | 0x3
 
 
 class CompletionPorts(Protocol):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from typing import Protocol
 
+from .._constants import StandardAccess
 from .._types import CData, WideString
 
 DECLARATIONS = """
@@ -65,7 +66,7 @@ BOOL QueryInformationJobObject(HANDLE hJob, int JobObjectInformationClass,
 
 
 class JobAccess(enum.IntFlag):
-    """Job object access rights (winnt.h; "Job Object Security and Access Rights")."""
+    """Job object access rights ("Job Object Security and Access Rights"; winnt.h JOB_OBJECT_*)."""
 
     ASSIGN_PROCESS = 0x0001
     SET_ATTRIBUTES = 0x0002
@@ -73,12 +74,12 @@ class JobAccess(enum.IntFlag):
     TERMINATE = 0x0008
     SET_SECURITY_ATTRIBUTES = 0x0010
     IMPERSONATE = 0x0020
-    DELETE = 0x0001_0000
-    READ_CONTROL = 0x0002_0000
-    WRITE_DAC = 0x0004_0000
-    WRITE_OWNER = 0x0008_0000
-    SYNCHRONIZE = 0x0010_0000
-    ALL_ACCESS = 0x000F_0000 | 0x0010_0000 | 0x3F
+    DELETE = StandardAccess.DELETE.value
+    READ_CONTROL = StandardAccess.READ_CONTROL.value
+    WRITE_DAC = StandardAccess.WRITE_DAC.value
+    WRITE_OWNER = StandardAccess.WRITE_OWNER.value
+    SYNCHRONIZE = StandardAccess.SYNCHRONIZE.value
+    ALL_ACCESS = StandardAccess.ALL.value | 0x3F
 
 
 class JobInformationClass(enum.IntEnum):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from typing import Protocol
 
+from .._constants import StandardAccess
 from .._types import CData, WideString
 
 DECLARATIONS = """
@@ -73,17 +74,23 @@ class PageProtection(enum.IntFlag):
 
 
 class FileMapAccess(enum.IntFlag):
-    """Section access rights and MapViewOfFile's access (memoryapi.h FILE_MAP_*, winnt.h SECTION_*)."""
+    """File mapping access rights, and MapViewOfFile's access.
+
+    From "File Mapping Security and Access Rights" (memoryapi.h FILE_MAP_*,
+    winnt.h SECTION_*). ``QUERY``, ``MAP_EXECUTE`` and ``EXTEND_SIZE`` are the
+    SECTION_* rights without a FILE_MAP_* name; ``COPY`` is a view's access
+    (copy-on-write), not a right, and shares ``QUERY``'s bit.
+    """
 
     QUERY = 0x0001
     COPY = 0x0001
     WRITE = 0x0002
     READ = 0x0004
     MAP_EXECUTE = 0x0008
-    EXECUTE = 0x0020
     EXTEND_SIZE = 0x0010
-    DELETE = 0x0001_0000
-    READ_CONTROL = 0x0002_0000
-    WRITE_DAC = 0x0004_0000
-    WRITE_OWNER = 0x0008_0000
-    ALL_ACCESS = 0x000F_001F
+    EXECUTE = 0x0020
+    DELETE = StandardAccess.DELETE.value
+    READ_CONTROL = StandardAccess.READ_CONTROL.value
+    WRITE_DAC = StandardAccess.WRITE_DAC.value
+    WRITE_OWNER = StandardAccess.WRITE_OWNER.value
+    ALL_ACCESS = StandardAccess.REQUIRED.value | 0x1F

@@ -19,7 +19,7 @@ from typing_extensions import Self
 
 from ..._bindings._constants import INVALID_HANDLE_VALUE
 from ..._bindings._errors import check_bool
-from ..._bindings._kernel32._files import ChangeFilter
+from ..._bindings._kernel32._files import ChangeFilter, FileAccess
 from ..._bindings._native import kernel32
 from ..._win32._catalogue import Entry
 from ..._win32._handles import WaitableHandle
@@ -44,6 +44,7 @@ class ChangeNotification(WaitableHandle):
         ownership="owned",
     )
     _object_type = "File"
+    _rights = FileAccess  # a handle to the watched directory
 
     __slots__ = ()
     _destroyer_name: ClassVar[str] = "FindCloseChangeNotification"

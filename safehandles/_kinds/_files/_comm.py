@@ -11,10 +11,11 @@ changes only the settings it is given, on top of the current ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 
 from typing_extensions import Self
 
+from ..._bindings._constants import DWORD_MAX
 from ..._bindings._errors import check_bool
 from ..._bindings._kernel32._comm import Parity, StopBits
 from ..._bindings._kernel32._files import CreationDisposition, FileAccess, FileShare
@@ -25,8 +26,6 @@ from ..._win32._stream import StreamHandle
 from ._file import create_file
 
 __all__ = ["CommDevice", "CommSettings", "CommTimeouts"]
-
-_DWORD_MAX: Final = 0xFFFF_FFFF
 
 
 @dataclass(frozen=True)
@@ -121,7 +120,7 @@ class CommDevice(StreamHandle):
     ) -> CommSettings:
         """Change the given line settings (``SetCommState``), keep the others; return the result."""
         if baud_rate is not None:
-            baud_rate = positive_int(baud_rate, "baud_rate", minimum=1, maximum=_DWORD_MAX)
+            baud_rate = positive_int(baud_rate, "baud_rate", minimum=1, maximum=DWORD_MAX)
         if byte_size is not None:
             byte_size = positive_int(byte_size, "byte_size", minimum=4, maximum=8)
         checked_parity = None if parity is None else _member(Parity, parity, "parity")
@@ -156,7 +155,7 @@ class CommDevice(StreamHandle):
         if not isinstance(timeouts, CommTimeouts):
             raise TypeError(f"timeouts must be a CommTimeouts, not {type(timeouts).__name__}")
         fields = [
-            positive_int(getattr(timeouts, name), name, minimum=0, maximum=_DWORD_MAX)
+            positive_int(getattr(timeouts, name), name, minimum=0, maximum=DWORD_MAX)
             for name in CommTimeouts.__dataclass_fields__
         ]
         value = ffi.new("COMMTIMEOUTS *", fields)

@@ -13,21 +13,19 @@ the handle open, and the handle cannot be moved to another port.
 
 from __future__ import annotations
 
-from typing import Final, NamedTuple
+from typing import NamedTuple
 
 from typing_extensions import Self
 
-from ..._bindings._constants import INVALID_HANDLE_VALUE, NULL
+from ..._bindings._constants import DWORD_MAX, INVALID_HANDLE_VALUE, NULL, QWORD_MAX, WinError
 from ..._bindings._errors import check_bool, last_error, raise_winerror
-from ..._bindings._kernel32._files import FileError
+from ..._bindings._kernel32._io import IoCompletionAccess
 from ..._bindings._native import ffi, kernel32
 from ..._win32._arguments import milliseconds, positive_int
 from ..._win32._catalogue import Entry
 from ..._win32._handles import KernelHandle
 
 __all__ = ["CompletionStatus", "IoCompletionPort"]
-
-_ULONG_PTR_MAX: Final = (1 << 64) - 1
 
 
 class CompletionStatus(NamedTuple):
@@ -58,13 +56,14 @@ class IoCompletionPort(KernelHandle):
         ownership="owned",
     )
     _object_type = "IoCompletion"
+    _rights = IoCompletionAccess
 
     __slots__ = ()
 
     @classmethod
     def create(cls, *, threads: int = 0) -> Self:
         """Create a port that lets up to *threads* threads run at once (0: one per processor)."""
-        count = positive_int(threads, "threads", minimum=0, maximum=0xFFFF_FFFF)
+        count = positive_int(threads, "threads", minimum=0, maximum=DWORD_MAX)
         return cls._adopt(
             "CreateIoCompletionPort",
             lambda: kernel32.CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, count),
@@ -80,7 +79,7 @@ class IoCompletionPort(KernelHandle):
             raise TypeError(
                 f"handle must be a KernelHandle (a File, NamedPipeServer, ...), not {type(handle).__name__}"
             )
-        checked = positive_int(key, "key", minimum=0, maximum=_ULONG_PTR_MAX)
+        checked = positive_int(key, "key", minimum=0, maximum=QWORD_MAX)
         with handle.borrow() as value:
             result = self._call(lambda port: kernel32.CreateIoCompletionPort(value, port, checked, 0))
         if result == NULL:
@@ -88,9 +87,9 @@ class IoCompletionPort(KernelHandle):
 
     def post(self, bytes_transferred: int = 0, key: int = 0, overlapped: int = 0) -> None:
         """Queue a packet of your own (``PostQueuedCompletionStatus``)."""
-        count = positive_int(bytes_transferred, "bytes_transferred", minimum=0, maximum=0xFFFF_FFFF)
-        checked = positive_int(key, "key", minimum=0, maximum=_ULONG_PTR_MAX)
-        address = positive_int(overlapped, "overlapped", minimum=0, maximum=_ULONG_PTR_MAX)
+        count = positive_int(bytes_transferred, "bytes_transferred", minimum=0, maximum=DWORD_MAX)
+        checked = positive_int(key, "key", minimum=0, maximum=QWORD_MAX)
+        address = positive_int(overlapped, "overlapped", minimum=0, maximum=QWORD_MAX)
         result = self._call(kernel32.PostQueuedCompletionStatus, count, checked, address)
         check_bool(result, "PostQueuedCompletionStatus")
 
@@ -107,7 +106,7 @@ class IoCompletionPort(KernelHandle):
         ok = self._call(kernel32.GetQueuedCompletionStatus, count, key, overlapped, ms)
         error = 0 if ok else last_error()
         if not ok and overlapped[0] == 0:
-            if error == FileError.WAIT_TIMEOUT:
+            if error == WinError.WAIT_TIMEOUT:
                 return None
             raise_winerror("GetQueuedCompletionStatus", error)
         return CompletionStatus(int(count[0]), int(key[0]), int(overlapped[0]), error)

@@ -15,7 +15,7 @@ from typing import Final
 
 from typing_extensions import Self
 
-from ..._bindings._constants import INVALID_HANDLE_VALUE
+from ..._bindings._constants import DWORD_MAX, INVALID_HANDLE_VALUE
 from ..._bindings._errors import check_bool
 from ..._bindings._kernel32._console import CONSOLE_TEXTMODE_BUFFER, ConsoleMode
 from ..._bindings._kernel32._files import CreationDisposition, FileAccess, FileShare
@@ -56,7 +56,7 @@ class _ConsoleHandle(StreamHandle):
     def mode(self, mode: int) -> None:
         if isinstance(mode, bool) or not isinstance(mode, int):
             raise TypeError(f"mode must be ConsoleMode flags, not {type(mode).__name__}")
-        if not 0 <= mode <= 0xFFFF_FFFF:
+        if not 0 <= mode <= DWORD_MAX:
             raise ValueError(f"mode must fit in a DWORD, not {mode}")
         check_bool(self._call(kernel32.SetConsoleMode, mode), "SetConsoleMode")
 

@@ -29,12 +29,11 @@ from typing import IO, Any, Final
 
 from typing_extensions import Self
 
-from ..._bindings._constants import INVALID_HANDLE_VALUE, NULL
+from ..._bindings._constants import DWORD_MAX, INVALID_HANDLE_VALUE, LONGLONG_MAX, NULL, QWORD_MAX, WinError
 from ..._bindings._errors import check_bool, last_error, raise_winerror
 from ..._bindings._kernel32._files import (
     CreationDisposition,
     FileAccess,
-    FileError,
     FileFlag,
     FileShare,
     FileType,
@@ -55,8 +54,6 @@ _ACCESS_WORDS: Final = {
     "w": FileAccess.GENERIC_WRITE,
     "rw": FileAccess.GENERIC_READ | FileAccess.GENERIC_WRITE,
 }
-_OFFSET_MAX: Final = (1 << 63) - 1
-_FLAG_BITS: Final = 0xFFFF_FFFF
 
 
 def _msvcrt() -> Any:
@@ -182,7 +179,7 @@ class File(PeekableStream):
         mask = _access(access)
         how = _disposition(disposition)
         shared = _share(share)
-        extra = positive_int(flags, "flags", minimum=0, maximum=_FLAG_BITS)
+        extra = positive_int(flags, "flags", minimum=0, maximum=DWORD_MAX)
         if delete_on_close:
             extra |= FileFlag.DELETE_ON_CLOSE
         if overlapped:
@@ -199,7 +196,7 @@ class File(PeekableStream):
         """
         if isinstance(offset, bool) or not isinstance(offset, int):
             raise TypeError(f"offset must be an int, not {type(offset).__name__}")
-        if not -_OFFSET_MAX <= offset <= _OFFSET_MAX:
+        if not -LONGLONG_MAX <= offset <= LONGLONG_MAX:
             raise ValueError(f"offset {offset} does not fit in 64 bits")
         try:
             method = MoveMethod(whence)
@@ -225,7 +222,7 @@ class File(PeekableStream):
         The file pointer is left at the new end, as ``SetEndOfFile`` needs it there.
         """
         if size is not None:
-            size = positive_int(size, "size", minimum=0, maximum=_OFFSET_MAX)
+            size = positive_int(size, "size", minimum=0, maximum=LONGLONG_MAX)
             self.seek(size)
         check_bool(self._call(kernel32.SetEndOfFile), "SetEndOfFile")
         return self.tell()
@@ -260,7 +257,7 @@ class File(PeekableStream):
         if self._call(kernel32.LockFileEx, flags, 0, low, high, overlapped):
             return True
         error = last_error()
-        if not wait and error == FileError.LOCK_VIOLATION:
+        if not wait and error == WinError.LOCK_VIOLATION:
             return False
         raise_winerror("LockFileEx", error)
 
@@ -274,13 +271,13 @@ class File(PeekableStream):
 
     @staticmethod
     def _range(offset: int, length: int) -> tuple[Any, int, int]:
-        offset = positive_int(offset, "offset", minimum=0, maximum=(1 << 64) - 1)
+        offset = positive_int(offset, "offset", minimum=0, maximum=QWORD_MAX)
         # Zero bytes is a legal range for LockFileEx and UnlockFileEx.
-        length = positive_int(length, "length", minimum=0, maximum=(1 << 64) - 1)
+        length = positive_int(length, "length", minimum=0, maximum=QWORD_MAX)
         overlapped: Any = ffi.new("OVERLAPPED *")
-        overlapped.Offset = offset & 0xFFFF_FFFF
+        overlapped.Offset = offset & DWORD_MAX
         overlapped.OffsetHigh = offset >> 32
-        return overlapped, length & 0xFFFF_FFFF, length >> 32
+        return overlapped, length & DWORD_MAX, length >> 32
 
     # -- Python files --------------------------------------------------------------
 

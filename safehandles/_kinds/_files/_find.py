@@ -19,9 +19,9 @@ from typing import Any, ClassVar
 
 from typing_extensions import Self
 
-from ..._bindings._constants import INVALID_HANDLE_VALUE
+from ..._bindings._constants import INVALID_HANDLE_VALUE, WinError
 from ..._bindings._errors import last_error, raise_winerror
-from ..._bindings._kernel32._files import FileAttribute, FileError
+from ..._bindings._kernel32._files import FileAttribute
 from ..._bindings._native import ffi, kernel32
 from ..._core._errors import ObjectDisposedError
 from ..._win32._catalogue import Entry
@@ -122,7 +122,7 @@ class FindFile(Win32Handle):
             raise StopIteration
         if not self._call(kernel32.FindNextFileW, self._data):
             error = last_error()
-            if error == FileError.NO_MORE_FILES:
+            if error == WinError.NO_MORE_FILES:
                 self._done = True
                 raise StopIteration
             raise_winerror("FindNextFileW", error)

@@ -14,9 +14,8 @@ from typing import Final
 
 from typing_extensions import Self
 
-from ..._bindings._constants import INVALID_HANDLE_VALUE
+from ..._bindings._constants import INVALID_HANDLE_VALUE, WinError
 from ..._bindings._errors import check_bool, last_error, raise_winerror
-from ..._bindings._kernel32._files import FileError
 from ..._bindings._kernel32._pipes import MAILSLOT_NO_MESSAGE, MAILSLOT_WAIT_FOREVER
 from ..._bindings._native import ffi, kernel32
 from ..._win32._arguments import milliseconds, object_name, positive_int
@@ -127,7 +126,7 @@ class Mailslot(StreamHandle):
             if self._call(kernel32.ReadFile, buffer, size, done, ffi.NULL):
                 return bytes(ffi.buffer(buffer, done[0]))
             error = last_error()
-            if error == FileError.SEM_TIMEOUT:
+            if error == WinError.SEM_TIMEOUT:
                 return None
-            if error != FileError.INSUFFICIENT_BUFFER:  # a larger message arrived meanwhile: again
+            if error != WinError.INSUFFICIENT_BUFFER:  # a larger message arrived meanwhile: again
                 raise_winerror("ReadFile", error)

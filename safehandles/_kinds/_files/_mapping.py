@@ -24,7 +24,7 @@ from typing import Any, ClassVar, Final
 
 from typing_extensions import Buffer, Self
 
-from ..._bindings._constants import INVALID_HANDLE_VALUE, WinError
+from ..._bindings._constants import DWORD_MAX, INVALID_HANDLE_VALUE, LONGLONG_MAX, WinError
 from ..._bindings._errors import check_bool, raise_winerror
 from ..._bindings._kernel32._mapping import FileMapAccess, PageProtection
 from ..._bindings._native import ffi, kernel32
@@ -32,11 +32,11 @@ from ..._bindings._types import CData
 from ..._win32._arguments import object_name, positive_int
 from ..._win32._catalogue import Entry
 from ..._win32._handles import KernelHandle, Win32Handle, security_attributes
+from ..._win32._objects import granted_access
 from ._file import File
 
 __all__ = ["FileMapping", "MappedView"]
 
-_SIZE_MAX: Final = (1 << 63) - 1
 _WRITABLE: Final = (
     PageProtection.READWRITE
     | PageProtection.WRITECOPY
@@ -125,14 +125,14 @@ class FileMapping(KernelHandle):
         checked = object_name(name)
         protection = _protection(protect)
         if size is not None:
-            size = positive_int(size, "size", minimum=1, maximum=_SIZE_MAX)
+            size = positive_int(size, "size", minimum=1, maximum=LONGLONG_MAX)
         if file is None:
             if size is None:
                 raise ValueError("a mapping backed by the paging file needs a size")
         elif not isinstance(file, File):
             raise TypeError(f"file must be a File, not {type(file).__name__}")
         native_name = ffi.NULL if checked is None else checked
-        high, low = (0, 0) if size is None else (size >> 32, size & 0xFFFF_FFFF)
+        high, low = (0, 0) if size is None else (size >> 32, size & DWORD_MAX)
         attributes = security_attributes(inheritable)
 
         def create_over(value: int) -> int:
@@ -161,7 +161,13 @@ class FileMapping(KernelHandle):
         copy = super()._duplicate_here(access, inheritable)
         copy._size = self._size
         copy._copy_on_write = self._copy_on_write
-        copy._writable = self._writable and (access is None or bool(access & FileMapAccess.WRITE))
+        # What the copy may map is what it was granted: generic rights and MAXIMUM_ALLOWED are
+        # only known once the system has mapped them.
+        try:
+            copy._writable = self._writable and copy._granted_write()
+        except BaseException:
+            copy.close()
+            raise
         return copy
 
     @classmethod
@@ -182,8 +188,16 @@ class FileMapping(KernelHandle):
             lambda: kernel32.OpenFileMappingW(mask, bool(inheritable), checked),
             filename=checked,
         )[0]
-        self._writable = bool(mask & FileMapAccess.WRITE)
+        try:
+            self._writable = self._granted_write()
+        except BaseException:
+            self.close()
+            raise
         return self
+
+    def _granted_write(self) -> bool:
+        """Whether this handle was granted the right to map views for writing."""
+        return bool(self._call(granted_access) & FileMapAccess.WRITE)
 
     def map(self, *, offset: int = 0, size: int | None = None, writable: bool | None = None) -> MappedView:
         """Map a view (``MapViewOfFile``) of *size* bytes from *offset* (a multiple of 64 KiB).
@@ -191,16 +205,16 @@ class FileMapping(KernelHandle):
         *size* defaults to the rest of the mapping. The view is writable
         when the mapping is (unless ``writable=False``).
         """
-        offset = positive_int(offset, "offset", minimum=0, maximum=_SIZE_MAX)
+        offset = positive_int(offset, "offset", minimum=0, maximum=LONGLONG_MAX)
         if size is not None:
-            size = positive_int(size, "size", minimum=1, maximum=_SIZE_MAX)
+            size = positive_int(size, "size", minimum=1, maximum=LONGLONG_MAX)
         write = self._writable if writable is None else bool(writable)
         # A copy-on-write section maps with FILE_MAP_COPY: FILE_MAP_WRITE needs a read-write section.
         writing = FileMapAccess.COPY if self._copy_on_write else FileMapAccess.WRITE
         access = FileMapAccess.READ | (writing if write else 0)
         view = MappedView._adopt(
             "MapViewOfFile",
-            lambda: self._call(kernel32.MapViewOfFile, access, offset >> 32, offset & 0xFFFF_FFFF, size or 0),
+            lambda: self._call(kernel32.MapViewOfFile, access, offset >> 32, offset & DWORD_MAX, size or 0),
         )[0]
         view._writable = write
         if size is None and self._size is not None:

@@ -21,13 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from types import TracebackType
-from typing import Final
 
 from typing_extensions import Self
 
-from ..._bindings._constants import INVALID_HANDLE_VALUE
+from ..._bindings._constants import INVALID_HANDLE_VALUE, LONG_MAX, WinError
 from ..._bindings._errors import check_bool, last_error, raise_winerror
-from ..._bindings._kernel32._files import FileError, FileFlag
+from ..._bindings._kernel32._files import FileFlag
 from ..._bindings._kernel32._pipes import PIPE_UNLIMITED_INSTANCES, PipeDirection, PipeMode
 from ..._bindings._native import ffi, kernel32
 from ..._win32._adoption import adopt_written
@@ -37,8 +36,6 @@ from ..._win32._handles import security_attributes
 from ..._win32._stream import PeekableStream
 
 __all__ = ["NamedPipeServer", "Pipe", "PipeEnd"]
-
-_BUFFER_MAX: Final = 0x7FFF_FFFF
 
 
 class PipeEnd(PeekableStream):
@@ -86,7 +83,7 @@ class Pipe:
         Both ends are inheritable only with ``inheritable=True``; to give a
         child one end, set that end's ``inheritable`` instead.
         """
-        size = positive_int(size, "size", minimum=0, maximum=_BUFFER_MAX)
+        size = positive_int(size, "size", minimum=0, maximum=LONG_MAX)
         reader, writer = PipeEnd(), PipeEnd()
         values = ffi.new("HANDLE[2]")
         adopt_written(
@@ -175,7 +172,7 @@ class NamedPipeServer(PipeEnd):
         except ValueError:
             raise ValueError(f"direction must be a PipeDirection, not {direction!r}") from None
         instances = positive_int(max_instances, "max_instances", minimum=1, maximum=PIPE_UNLIMITED_INSTANCES)
-        size = positive_int(buffer_size, "buffer_size", minimum=0, maximum=_BUFFER_MAX)
+        size = positive_int(buffer_size, "buffer_size", minimum=0, maximum=LONG_MAX)
         timeout = milliseconds(default_timeout)
         open_mode = int(way)
         if first_instance:
@@ -215,7 +212,7 @@ class NamedPipeServer(PipeEnd):
         if self._call(kernel32.ConnectNamedPipe, ffi.NULL):
             return
         error = last_error()
-        if error != FileError.PIPE_CONNECTED:
+        if error != WinError.PIPE_CONNECTED:
             raise_winerror("ConnectNamedPipe", error)
 
     def disconnect(self) -> None:

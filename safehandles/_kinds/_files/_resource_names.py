@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+from ..._bindings._constants import WORD_MAX
 from ..._bindings._native import ffi
 from ..._bindings._types import CData
 
@@ -18,7 +19,7 @@ def resource_id(value: ResourceId, what: str) -> str | CData:
     if isinstance(value, bool):
         raise TypeError(f"{what} must be an int id or a str, not bool")
     if isinstance(value, int):
-        if not 1 <= value <= 0xFFFF:
+        if not 1 <= value <= WORD_MAX:
             raise ValueError(f"{what} id must be between 1 and 65535, not {value}")
         return ffi.cast("const WCHAR *", value)  # MAKEINTRESOURCEW
     if isinstance(value, str):
@@ -34,6 +35,6 @@ def language_id(language: int) -> int:
     """A LANGID (a WORD); 0 is ``MAKELANGID(LANG_NEUTRAL, SUBLANG_NEUTRAL)``."""
     if isinstance(language, bool) or not isinstance(language, int):
         raise TypeError(f"language must be an int LANGID, not {type(language).__name__}")
-    if not 0 <= language <= 0xFFFF:
+    if not 0 <= language <= WORD_MAX:
         raise ValueError(f"language must be between 0 and 65535, not {language}")
     return language

@@ -17,6 +17,7 @@ from typing import ClassVar
 
 from typing_extensions import Self
 
+from ..._bindings._constants import DWORD_MAX
 from ..._bindings._errors import check_bool
 from ..._bindings._native import ffi, kernel32
 from ..._core._errors import ObjectDisposedError
@@ -26,8 +27,6 @@ from .._processes._module import module_path
 from ._resource_names import ResourceId, language_id, resource_id
 
 __all__ = ["ResourceUpdate"]
-
-_DWORD_MAX = 0xFFFF_FFFF
 
 
 def _end_discarding(value: int, /, _end: Callable[[int, int], int] = kernel32.EndUpdateResourceW) -> int:
@@ -86,7 +85,7 @@ class ResourceUpdate(Win32Handle):
         payload = bytes(data)
         if not payload:
             raise ValueError("data must not be empty; use delete() to remove a resource")
-        if len(payload) > _DWORD_MAX:
+        if len(payload) > DWORD_MAX:
             raise ValueError("data is larger than 4 GiB")
         buffer = ffi.from_buffer(payload)
         ok = self._call(kernel32.UpdateResourceW, native_type, native_name, lang, buffer, len(payload))

@@ -16,6 +16,7 @@ import ipaddress
 import sys
 from typing import Any, Final, TypeAlias
 
+from ..._bindings._constants import DWORD_MAX, WORD_MAX
 from ..._bindings._native import ffi
 from ..._bindings._types import CData
 from ..._bindings._ws2_32 import AddressFamily
@@ -26,7 +27,6 @@ __all__ = ["Address", "decode", "encode", "storage"]
 Address: TypeAlias = tuple[str, int] | tuple[str, int, int, int]
 
 _FLOWINFO_MAX: Final = 0xF_FFFF  # 20 bits
-_SCOPE_MAX: Final = 0xFFFF_FFFF
 
 
 def _net16(value: int) -> int:
@@ -72,7 +72,7 @@ def encode(family: int, address: object) -> tuple[CData, int]:
     if family == AddressFamily.INET:
         host, port = _parts(address, AddressFamily.INET)
         packed = _host(host, 4).packed
-        port = _number(port, "port", 0xFFFF)
+        port = _number(port, "port", WORD_MAX)
         native = ffi.new(
             "SOCKADDR_IN *",
             {"sin_family": AddressFamily.INET, "sin_port": _net16(port), "sin_addr": list(packed)},
@@ -81,9 +81,9 @@ def encode(family: int, address: object) -> tuple[CData, int]:
     if family == AddressFamily.INET6:
         host, port, *rest = _parts(address, AddressFamily.INET6)
         ip = ipaddress.IPv6Address(_host(host, 6))
-        port = _number(port, "port", 0xFFFF)
+        port = _number(port, "port", WORD_MAX)
         flowinfo = _number(rest[0], "flowinfo", _FLOWINFO_MAX) if rest else 0
-        scope = _number(rest[1], "scope_id", _SCOPE_MAX) if len(rest) > 1 else _scope_of(ip)
+        scope = _number(rest[1], "scope_id", DWORD_MAX) if len(rest) > 1 else _scope_of(ip)
         native = ffi.new(
             "SOCKADDR_IN6 *",
             {
@@ -105,7 +105,7 @@ def _scope_of(ip: ipaddress.IPv6Address) -> int:
         return 0
     if not scope.isdecimal():
         raise ValueError(f"the scope of {ip} must be an interface index (names are not resolved)")
-    return _number(int(scope), "scope_id", _SCOPE_MAX)
+    return _number(int(scope), "scope_id", DWORD_MAX)
 
 
 def storage() -> tuple[CData, CData]:

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from typing_extensions import Buffer, Self
 
+from ..._bindings._constants import LONG_MAX, WinError
 from ..._bindings._errors import wsa_exception
 from ..._bindings._native import ffi, kernel32, ws2_32
 from ..._bindings._types import CData
@@ -49,7 +50,6 @@ from ..._bindings._ws2_32 import (
     ShutdownHow,
     SocketKind,
     SocketProtocol,
-    WsaError,
     WsaFlag,
 )
 from ..._core._errors import ObjectDisposedError
@@ -67,8 +67,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Socket"]
 
-_INT_MAX = 0x7FFF_FFFF
-
 
 def _enum_or_int(enum: type[AddressFamily] | type[SocketKind], value: int) -> int:
     try:
@@ -80,7 +78,7 @@ def _enum_or_int(enum: type[AddressFamily] | type[SocketKind], value: int) -> in
 def _check_int(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{what} must be an int, not {type(value).__name__}")
-    if not -0x8000_0000 <= value <= _INT_MAX:
+    if not -LONG_MAX - 1 <= value <= LONG_MAX:  # a C int is 32 bits, as a LONG
         raise ValueError(f"{what} {value} does not fit in an int")
     return value
 
@@ -347,7 +345,7 @@ class Socket(KernelHandle):
 
     def listen(self, backlog: int = SOMAXCONN) -> None:
         """Accept connections; *backlog* queued at most (by default as many as the provider allows)."""
-        backlog = positive_int(backlog, "backlog", minimum=0, maximum=_INT_MAX)
+        backlog = positive_int(backlog, "backlog", minimum=0, maximum=LONG_MAX)
         self._check("listen", self._call(ws2_32.listen, backlog))
 
     def accept(self, *, inheritable: bool = False) -> tuple[Self, Address]:
@@ -381,19 +379,19 @@ class Socket(KernelHandle):
     def send(self, data: Buffer) -> int:
         """Send bytes; return how many were sent (maybe fewer than given: see :meth:`sendall`)."""
         view = ffi.from_buffer(data)
-        return self._check("send", self._call(ws2_32.send, view, min(len(view), _INT_MAX), 0))
+        return self._check("send", self._call(ws2_32.send, view, min(len(view), LONG_MAX), 0))
 
     def sendall(self, data: Buffer) -> None:
         """Send all of *data*, calling ``send`` as often as needed."""
         view = ffi.from_buffer(data)
         sent, total = 0, len(view)
         while sent < total:
-            chunk = min(total - sent, _INT_MAX)
+            chunk = min(total - sent, LONG_MAX)
             sent += self._check("send", self._call(ws2_32.send, view + sent, chunk, 0))
 
     def recv(self, size: int) -> bytes:
         """Receive at most *size* bytes; ``b""`` once the peer shut its sending side down."""
-        size = positive_int(size, "size", minimum=0, maximum=_INT_MAX)
+        size = positive_int(size, "size", minimum=0, maximum=LONG_MAX)
         buffer = ffi.new("char[]", max(size, 1))
         got = self._check("recv", self._call(ws2_32.recv, buffer, size, 0))
         data: bytes = ffi.buffer(buffer, got)[:]
@@ -426,6 +424,6 @@ def _protocol_info(value: int, info: CData) -> None:
     if ws2_32.getsockopt(value, SOL_SOCKET, SO_PROTOCOL_INFOW, optval, length) != SOCKET_ERROR:
         return
     error = wsa_exception("getsockopt")
-    if getattr(error, "winerror", None) == WsaError.ENOTSOCK:
+    if getattr(error, "winerror", None) == WinError.WSAENOTSOCK:
         raise TypeError(f"handle {value:#x} is not a socket") from error
     raise error

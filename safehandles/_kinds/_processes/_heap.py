@@ -14,6 +14,7 @@ from typing import ClassVar, Final
 
 from typing_extensions import Self
 
+from ..._bindings._constants import LONGLONG_MAX, QWORD_MAX
 from ..._bindings._errors import check_not_null, raise_winerror
 from ..._bindings._native import kernel32
 from ..._core._safehandle import held_call_2
@@ -25,8 +26,7 @@ __all__ = ["Heap"]
 
 _heap_alloc: Final = kernel32.HeapAlloc
 _heap_free: Final = kernel32.HeapFree
-_SIZE_MAX = (1 << 63) - 1
-_SIZE_T_ERROR = (1 << 64) - 1  # HeapSize's failure value, (SIZE_T)-1
+_SIZE_T_ERROR = QWORD_MAX  # HeapSize's failure value, (SIZE_T)-1
 
 
 def _describe(address: object) -> str:
@@ -57,8 +57,8 @@ class Heap(Win32Handle):
     @classmethod
     def create(cls, *, initial_size: int = 0, maximum_size: int = 0) -> Self:
         """Create a private heap; ``maximum_size=0`` lets it grow as needed."""
-        initial = positive_int(initial_size, "initial_size", minimum=0, maximum=_SIZE_MAX)
-        maximum = positive_int(maximum_size, "maximum_size", minimum=0, maximum=_SIZE_MAX)
+        initial = positive_int(initial_size, "initial_size", minimum=0, maximum=LONGLONG_MAX)
+        maximum = positive_int(maximum_size, "maximum_size", minimum=0, maximum=LONGLONG_MAX)
         if maximum and initial > maximum:
             raise ValueError(f"initial_size {initial} exceeds maximum_size {maximum}")
         return cls._adopt("HeapCreate", lambda: kernel32.HeapCreate(0, initial, maximum))[0]
@@ -77,7 +77,7 @@ class Heap(Win32Handle):
         try:
             address = held_call_2(self, _heap_alloc, 0, size)
         except OverflowError:
-            raise ValueError(f"size must be between 0 and {_SIZE_MAX}, not {size}") from None
+            raise ValueError(f"size must be between 0 and {LONGLONG_MAX}, not {size}") from None
         if not address:  # HeapAlloc does not set a last error
             raise MemoryError(f"HeapAlloc could not allocate {size} bytes from {self!r}")
         self._blocks.add(address)

@@ -18,6 +18,7 @@ from typing import Any
 
 from typing_extensions import Self
 
+from ..._bindings._constants import DWORD_MAX
 from ..._bindings._errors import check_bool
 from ..._bindings._kernel32._jobs import JobAccess, JobInformationClass, JobLimit
 from ..._bindings._native import ffi, kernel32
@@ -29,7 +30,6 @@ from ._process import Process
 
 __all__ = ["Job", "JobAccounting"]
 
-_DWORD_MAX = 0xFFFF_FFFF
 _TICKS_PER_SECOND = 10_000_000  # job times are in 100-nanosecond ticks
 
 
@@ -140,7 +140,7 @@ class Job(NamedWaitableHandle):
 
     def terminate(self, exit_code: int = 1) -> None:
         """End every process in the job with *exit_code* (``TerminateJobObject``)."""
-        code = positive_int(exit_code, "exit_code", minimum=0, maximum=_DWORD_MAX)
+        code = positive_int(exit_code, "exit_code", minimum=0, maximum=DWORD_MAX)
         check_bool(self._call(kernel32.TerminateJobObject, code), "TerminateJobObject")
 
     def accounting(self) -> JobAccounting:

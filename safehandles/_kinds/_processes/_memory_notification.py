@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing_extensions import Self
 
+from ..._bindings._constants import EventAccess
 from ..._bindings._errors import check_bool
 from ..._bindings._kernel32._memory_notifications import MemoryCondition
 from ..._bindings._native import ffi, kernel32
@@ -34,6 +35,7 @@ class MemoryResourceNotification(WaitableHandle):
         ownership="owned",
     )
     _object_type = "Event"
+    _rights = EventAccess
 
     __slots__ = ()
 

@@ -20,6 +20,7 @@ from typing import ClassVar
 
 from typing_extensions import Self
 
+from ..._bindings._constants import DWORD_MAX, WORD_MAX, WinError
 from ..._bindings._errors import last_error, raise_winerror
 from ..._bindings._kernel32._modules import LoadFlag, ModuleHandleFlag
 from ..._bindings._native import ffi, kernel32
@@ -32,7 +33,6 @@ from .._files._resource_names import ResourceId, language_id, resource_id
 __all__ = ["Module"]
 
 _MAX_PATH = 260
-_ERROR_INSUFFICIENT_BUFFER = 122
 _LONGEST_PATH = 32_768
 
 
@@ -77,7 +77,7 @@ class Module(Win32Handle):
         loads of it are freed).
         """
         name = module_path(path)
-        mask = positive_int(flags, "flags", minimum=0, maximum=0xFFFF_FFFF)
+        mask = positive_int(flags, "flags", minimum=0, maximum=DWORD_MAX)
         if mask & ~sum(LoadFlag):
             raise ValueError(f"flags {mask:#x} has bits that are not LoadFlag values")
         if mask == 0:
@@ -127,7 +127,7 @@ class Module(Win32Handle):
             if length < size:  # truncation returns size (and ERROR_INSUFFICIENT_BUFFER)
                 return str(ffi.unpack(buffer, length))
             if size >= _LONGEST_PATH:
-                raise_winerror("GetModuleFileNameW", _ERROR_INSUFFICIENT_BUFFER)
+                raise_winerror("GetModuleFileNameW", WinError.INSUFFICIENT_BUFFER)
             size *= 4
 
     def symbol(self, name: str | int) -> int:
@@ -139,7 +139,7 @@ class Module(Win32Handle):
         if isinstance(name, bool):
             raise TypeError("name must be a str or an int ordinal, not bool")
         if isinstance(name, int):
-            native = ffi.cast("const char *", positive_int(name, "ordinal", minimum=1, maximum=0xFFFF))
+            native = ffi.cast("const char *", positive_int(name, "ordinal", minimum=1, maximum=WORD_MAX))
         elif isinstance(name, str):
             if not name or "\0" in name:
                 raise ValueError(f"name must be non-empty and free of NUL characters: {name!r}")

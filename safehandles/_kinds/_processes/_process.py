@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from typing_extensions import Self
 
-from ..._bindings._constants import ProcessAccess
+from ..._bindings._constants import DWORD_MAX, ProcessAccess
 from ..._bindings._errors import check_bool, raise_winerror
 from ..._bindings._native import ffi, kernel32
 from ..._win32._arguments import positive_int
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     from ._spawn import Spawned
 
 __all__ = ["Process"]
-
-_DWORD_MAX = 0xFFFF_FFFF
 
 
 class Process(WaitableHandle):
@@ -106,7 +104,7 @@ class Process(WaitableHandle):
         The default rights serve ``pid``, ``wait``, ``exit_code`` and
         ``handle_count``; add ``ProcessAccess.TERMINATE`` to :meth:`terminate`.
         """
-        pid = positive_int(pid, "pid", minimum=0, maximum=_DWORD_MAX)
+        pid = positive_int(pid, "pid", minimum=0, maximum=DWORD_MAX)
         mask = cls._access(access)
         call = lambda: kernel32.OpenProcess(mask, bool(inheritable), pid)  # noqa: E731
         return cls._adopt("OpenProcess", call, filename=str(pid))[0]
@@ -126,7 +124,7 @@ class Process(WaitableHandle):
 
     def terminate(self, exit_code: int = 1) -> None:
         """End the process with *exit_code* (needs ``ProcessAccess.TERMINATE``)."""
-        code = positive_int(exit_code, "exit_code", minimum=0, maximum=_DWORD_MAX)
+        code = positive_int(exit_code, "exit_code", minimum=0, maximum=DWORD_MAX)
         check_bool(self._call(kernel32.TerminateProcess, code), "TerminateProcess")
 
     def handle_count(self) -> int:

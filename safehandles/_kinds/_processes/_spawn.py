@@ -31,6 +31,7 @@ from typing import Any
 
 from typing_extensions import Self
 
+from ..._bindings._constants import DWORD_MAX, WinError
 from ..._bindings._errors import check_bool, last_error, raise_winerror
 from ..._bindings._kernel32._processes import PROC_THREAD_ATTRIBUTE_HANDLE_LIST, CreationFlag, StartupFlag
 from ..._bindings._native import ffi, kernel32
@@ -44,8 +45,6 @@ from ._process import Process
 from ._thread import Thread
 
 __all__ = ["Spawned", "spawn"]
-
-_ERROR_INSUFFICIENT_BUFFER = 122
 
 
 class Spawned:
@@ -165,7 +164,7 @@ def spawn(
     application = None if executable is None else module_path(executable, "executable")
     directory = None if cwd is None else module_path(cwd, "cwd")
     environment = ffi.NULL if env is None else _environment_block(env)
-    flags = positive_int(creation_flags, "creation_flags", minimum=0, maximum=0xFFFF_FFFF)
+    flags = positive_int(creation_flags, "creation_flags", minimum=0, maximum=DWORD_MAX)
     flags |= CreationFlag.EXTENDED_STARTUPINFO_PRESENT | CreationFlag.CREATE_UNICODE_ENVIRONMENT
 
     passed = [*handles, *(h for h in std if h is not None)]
@@ -256,7 +255,7 @@ def _attribute_list(handle_list: CData) -> CData:
     size = ffi.new("SIZE_T *")
     if not kernel32.InitializeProcThreadAttributeList(ffi.NULL, 1, 0, size):
         error = last_error()
-        if error != _ERROR_INSUFFICIENT_BUFFER:
+        if error != WinError.INSUFFICIENT_BUFFER:
             raise_winerror("InitializeProcThreadAttributeList", error)
     attributes = ffi.new("char[]", int(size[0]))
     check_bool(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing_extensions import Self
 
-from ..._bindings._constants import ThreadAccess
+from ..._bindings._constants import DWORD_MAX, ThreadAccess
 from ..._bindings._errors import raise_winerror
 from ..._bindings._native import kernel32
 from ..._win32._arguments import positive_int
@@ -17,8 +17,6 @@ from ..._win32._catalogue import Entry
 from ..._win32._handles import WaitableHandle
 
 __all__ = ["Thread"]
-
-_DWORD_MAX = 0xFFFF_FFFF
 
 
 class Thread(WaitableHandle):
@@ -60,7 +58,7 @@ class Thread(WaitableHandle):
         inheritable: bool = False,
     ) -> Self:
         """Open a thread by id; the default rights serve ``tid``, ``wait`` and ``exit_code``."""
-        tid = positive_int(tid, "tid", minimum=0, maximum=_DWORD_MAX)
+        tid = positive_int(tid, "tid", minimum=0, maximum=DWORD_MAX)
         mask = cls._access(access)
         call = lambda: kernel32.OpenThread(mask, bool(inheritable), tid)  # noqa: E731
         return cls._adopt("OpenThread", call, filename=str(tid))[0]

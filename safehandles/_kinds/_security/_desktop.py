@@ -18,16 +18,15 @@ from typing import ClassVar
 
 from typing_extensions import Self
 
+from ..._bindings._constants import DWORD_MAX, WinError
 from ..._bindings._errors import last_error, raise_winerror
 from ..._bindings._native import ffi, user32
-from ..._bindings._user32 import UserObjectInformation
+from ..._bindings._user32 import DesktopAccess, UserObjectInformation, WindowStationAccess
 from ..._win32._arguments import positive_int
 from ..._win32._catalogue import Entry
 from ..._win32._handles import KernelHandle
 
 __all__ = ["Desktop", "WindowStation"]
-
-_ERROR_INSUFFICIENT_BUFFER = 122
 
 
 def _name(value: int) -> str:
@@ -39,7 +38,7 @@ def _name(value: int) -> str:
         if user32.GetUserObjectInformationW(value, UserObjectInformation.NAME, buffer, size, needed):
             return str(ffi.string(buffer))
         error = last_error()
-        if error != _ERROR_INSUFFICIENT_BUFFER or needed[0] <= size:
+        if error != WinError.INSUFFICIENT_BUFFER or needed[0] <= size:
             raise_winerror("GetUserObjectInformationW", error)
         size = int(needed[0]) + 2
 
@@ -63,6 +62,7 @@ class Desktop(_UserObject):
         ownership="borrowed",
     )
     _object_type = "Desktop"
+    _rights = DesktopAccess
 
     __slots__ = ()
     _destroyer_name: ClassVar[str] = "CloseDesktop"
@@ -75,7 +75,7 @@ class Desktop(_UserObject):
     def of_thread(cls, tid: int | None = None) -> Self:
         """The desktop assigned to a thread (``GetThreadDesktop``; None: the calling thread). Borrowed."""
         thread_id = threading.get_native_id() if tid is None else tid
-        thread_id = positive_int(thread_id, "tid", minimum=0, maximum=0xFFFF_FFFF)
+        thread_id = positive_int(thread_id, "tid", minimum=0, maximum=DWORD_MAX)
         value = user32.GetThreadDesktop(thread_id)
         if value == 0:
             raise_winerror("GetThreadDesktop", filename=str(thread_id))
@@ -92,6 +92,7 @@ class WindowStation(_UserObject):
         ownership="borrowed",
     )
     _object_type = "WindowStation"
+    _rights = WindowStationAccess
 
     __slots__ = ()
     _destroyer_name: ClassVar[str] = "CloseWindowStation"

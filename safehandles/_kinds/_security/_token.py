@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 
 from typing_extensions import Self
 
@@ -35,6 +35,7 @@ from ..._bindings._advapi32._tokens import (
     TokenInformationClass,
     TokenType,
 )
+from ..._bindings._constants import WinError
 from ..._bindings._errors import check_bool, last_error, raise_winerror
 from ..._bindings._native import advapi32, ffi, kernel32
 from ..._bindings._types import CData
@@ -45,11 +46,6 @@ from .._processes._process import Process
 from .._processes._thread import Thread
 
 __all__ = ["AccessToken", "Privilege"]
-
-_ERROR_BAD_LENGTH: Final = 24
-_ERROR_INSUFFICIENT_BUFFER: Final = 122
-_ERROR_NO_TOKEN: Final = 1008
-_ERROR_NOT_ALL_ASSIGNED: Final = 1300
 
 
 @dataclass(frozen=True)
@@ -159,7 +155,7 @@ class AccessToken(KernelHandle):
         try:
             return cls._adopt_out("OpenThreadToken", call)
         except OSError as exc:
-            if getattr(exc, "winerror", None) == _ERROR_NO_TOKEN:
+            if getattr(exc, "winerror", None) == WinError.NO_TOKEN:
                 exc.strerror = (
                     f"{exc.strerror} (the thread is not impersonating, so it has no token of "
                     "its own; AccessToken.open_process() opens the token it runs with)"
@@ -233,7 +229,7 @@ class AccessToken(KernelHandle):
             if ok:
                 return buffer
             error = last_error()
-            if error not in (_ERROR_INSUFFICIENT_BUFFER, _ERROR_BAD_LENGTH) or needed[0] <= size:
+            if error not in (WinError.INSUFFICIENT_BUFFER, WinError.BAD_LENGTH) or needed[0] <= size:
                 raise_winerror("GetTokenInformation", error)
             size = int(needed[0])
 
@@ -293,7 +289,7 @@ class AccessToken(KernelHandle):
             if advapi32.LookupPrivilegeNameW(ffi.NULL, key, name, length):
                 return str(ffi.string(name, length[0]))
             error = last_error()
-            if error != _ERROR_INSUFFICIENT_BUFFER or length[0] <= size:
+            if error != WinError.INSUFFICIENT_BUFFER or length[0] <= size:
                 raise_winerror("LookupPrivilegeNameW", error)
             size = int(length[0]) + 1
 
@@ -323,5 +319,5 @@ class AccessToken(KernelHandle):
         error = last_error()
         if not ok:
             raise_winerror("AdjustTokenPrivileges", error, name)
-        if error == _ERROR_NOT_ALL_ASSIGNED:  # "succeeded", but the token does not hold it
+        if error == WinError.NOT_ALL_ASSIGNED:  # "succeeded", but the token does not hold it
             raise_winerror("AdjustTokenPrivileges", error, name)

@@ -6,7 +6,7 @@ import math
 
 from typing_extensions import Self
 
-from ..._bindings._constants import TimerAccess
+from ..._bindings._constants import LONG_MAX, TimerAccess
 from ..._bindings._errors import check_bool
 from ..._bindings._native import ffi, kernel32
 from ..._win32._catalogue import Entry
@@ -16,7 +16,6 @@ from ..._win32._named import NamedWaitableHandle
 __all__ = ["WaitableTimer"]
 
 _TICKS_PER_SECOND = 10_000_000  # SetWaitableTimer counts in 100-nanosecond intervals
-_LONG_MAX = 0x7FFF_FFFF
 
 
 def _seconds(value: float, what: str) -> float:
@@ -74,7 +73,7 @@ class WaitableTimer(NamedWaitableHandle):
         if due_ticks < -(1 << 63):
             raise ValueError(f"due of {due} s is too far away")
         period_ms = math.ceil(_seconds(period, "period") * 1000)
-        if period_ms > _LONG_MAX:
+        if period_ms > LONG_MAX:
             raise ValueError(f"period of {period} s is too long")
         due_time = ffi.new("LARGE_INTEGER *", due_ticks)
         result = self._call(kernel32.SetWaitableTimer, due_time, period_ms, ffi.NULL, ffi.NULL, False)

@@ -26,11 +26,10 @@ from typing import Any, ClassVar, Final
 from typing_extensions import Self
 
 from ..._bindings._advapi32._eventlog import (
-    ERROR_HANDLE_EOF,
-    ERROR_INSUFFICIENT_BUFFER,
     EventLogReadFlag,
     EventType,
 )
+from ..._bindings._constants import DWORD_MAX, WORD_MAX, WinError
 from ..._bindings._errors import check_bool, last_error, raise_winerror
 from ..._bindings._native import advapi32, ffi
 from ..._win32._arguments import object_name, positive_int
@@ -173,9 +172,9 @@ class EventLog(Win32Handle):
             ok = self._call(advapi32.ReadEventLogW, flags, 0, buffer, size, read, needed)
             if not ok:
                 error = last_error()
-                if error == ERROR_HANDLE_EOF:
+                if error == WinError.HANDLE_EOF:
                     return
-                if error == ERROR_INSUFFICIENT_BUFFER and needed[0] > size:
+                if error == WinError.INSUFFICIENT_BUFFER and needed[0] > size:
                     size = int(needed[0])
                     continue
                 raise_winerror("ReadEventLogW", error)
@@ -236,11 +235,11 @@ class EventSource(Win32Handle):
         if isinstance(message_strings, str) or not isinstance(message_strings, Sequence):
             raise TypeError("message_strings must be a sequence of str (a list), not a str")
         strings = [_message(text) for text in message_strings]
-        if len(strings) > 0xFFFF:
-            raise ValueError("at most 65535 message strings")
+        if len(strings) > WORD_MAX:
+            raise ValueError(f"at most {WORD_MAX} message strings")
         kind = EventType(event_type)
-        event = positive_int(event_id, "event_id", minimum=0, maximum=0xFFFF_FFFF)
-        group = positive_int(category, "category", minimum=0, maximum=0xFFFF)
+        event = positive_int(event_id, "event_id", minimum=0, maximum=DWORD_MAX)
+        group = positive_int(category, "category", minimum=0, maximum=WORD_MAX)
         if not isinstance(data, bytes):
             raise TypeError(f"data must be bytes, not {type(data).__name__}")
         keep = [ffi.new("WCHAR[]", text) for text in strings]  # alive for the call

@@ -23,14 +23,13 @@ from typing import TYPE_CHECKING, ClassVar, Final
 from typing_extensions import Self
 
 from ..._bindings._advapi32._registry import (
-    ERROR_MORE_DATA,
-    ERROR_NO_MORE_ITEMS,
     Disposition,
     KeyAccess,
     KeyOption,
     PredefinedKey,
     ValueType,
 )
+from ..._bindings._constants import WinError
 from ..._bindings._errors import raise_status, winerror_exception
 from ..._bindings._native import advapi32, ffi
 from ..._bindings._types import CData
@@ -217,7 +216,7 @@ class RegistryKey(KernelHandle):
         kind = ffi.new("DWORD *")
         size = ffi.new("DWORD *")
         status = self._call(advapi32.RegQueryValueExW, checked, ffi.NULL, kind, ffi.NULL, size)
-        while status in (0, ERROR_MORE_DATA):
+        while status in (0, WinError.MORE_DATA):
             capacity = max(int(size[0]), 1)
             data = ffi.new("BYTE[]", capacity)
             size[0] = capacity
@@ -265,7 +264,7 @@ class RegistryKey(KernelHandle):
             status = self._call(
                 advapi32.RegEnumKeyExW, index, name, length, ffi.NULL, ffi.NULL, ffi.NULL, ffi.NULL
             )
-            if status == ERROR_NO_MORE_ITEMS:
+            if status == WinError.NO_MORE_ITEMS:
                 return
             if status != 0:
                 raise_status("RegEnumKeyExW", status)
@@ -285,11 +284,11 @@ class RegistryKey(KernelHandle):
             name_length[0] = _MAX_VALUE_NAME
             size[0] = capacity
             status = self._call(advapi32.RegEnumValueW, index, name, name_length, ffi.NULL, kind, data, size)
-            if status == ERROR_MORE_DATA and size[0] > capacity:  # only the data can be too long
+            if status == WinError.MORE_DATA and size[0] > capacity:  # only the data can be too long
                 capacity = int(size[0])
                 data = ffi.new("BYTE[]", capacity)
                 continue
-            if status == ERROR_NO_MORE_ITEMS:
+            if status == WinError.NO_MORE_ITEMS:
                 return
             if status != 0:
                 raise_status("RegEnumValueW", status)

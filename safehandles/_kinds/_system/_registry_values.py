@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..._bindings._advapi32._registry import ValueType
+from ..._bindings._constants import DWORD_MAX, QWORD_MAX
 
 __all__ = ["RegistryValue", "decode", "encode"]
 
 _STRINGS = (ValueType.SZ, ValueType.EXPAND_SZ)
-_DWORD_MAX = 0xFFFF_FFFF
-_QWORD_MAX = 0xFFFF_FFFF_FFFF_FFFF
 
 #: What a registry value reads as, by type.
 Data = str | list[str] | int | bytes
@@ -87,7 +86,7 @@ def _infer(data: object) -> ValueType:
     if isinstance(data, list):
         return ValueType.MULTI_SZ
     if isinstance(data, int) and not isinstance(data, bool):
-        return ValueType.QWORD if data > _DWORD_MAX else ValueType.DWORD
+        return ValueType.QWORD if data > DWORD_MAX else ValueType.DWORD
     if isinstance(data, (bytes, bytearray, memoryview)):
         return ValueType.BINARY
     if data is None:
@@ -100,7 +99,7 @@ def _value_type(data: object, value_type: ValueType | int | None) -> ValueType |
         return _infer(data)
     if isinstance(value_type, bool) or not isinstance(value_type, int):
         raise TypeError(f"value_type must be a ValueType, not {type(value_type).__name__}")
-    if not 0 <= value_type <= _DWORD_MAX:
+    if not 0 <= value_type <= DWORD_MAX:
         raise ValueError(f"value_type {value_type} is not a registry type")
     return ValueType(value_type) if value_type in tuple(ValueType) else value_type
 
@@ -123,11 +122,11 @@ def encode(data: object, value_type: ValueType | int | None) -> tuple[int, bytes
     if kind == ValueType.MULTI_SZ:
         return kind, _multi(data)
     if kind == ValueType.DWORD:
-        return kind, _number(data, ValueType.DWORD, _DWORD_MAX).to_bytes(4, "little")
+        return kind, _number(data, ValueType.DWORD, DWORD_MAX).to_bytes(4, "little")
     if kind == ValueType.DWORD_BIG_ENDIAN:
-        return kind, _number(data, ValueType.DWORD_BIG_ENDIAN, _DWORD_MAX).to_bytes(4, "big")
+        return kind, _number(data, ValueType.DWORD_BIG_ENDIAN, DWORD_MAX).to_bytes(4, "big")
     if kind == ValueType.QWORD:
-        return kind, _number(data, ValueType.QWORD, _QWORD_MAX).to_bytes(8, "little")
+        return kind, _number(data, ValueType.QWORD, QWORD_MAX).to_bytes(8, "little")
     if data is None:
         return kind, b""
     if not isinstance(data, (bytes, bytearray, memoryview)):

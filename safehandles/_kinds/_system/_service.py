@@ -22,7 +22,6 @@ from typing import Any, ClassVar
 from typing_extensions import Self
 
 from ..._bindings._advapi32._services import (
-    ERROR_MORE_DATA,
     SC_ENUM_PROCESS_INFO,
     SC_STATUS_PROCESS_INFO,
     ServiceAccess,
@@ -31,6 +30,7 @@ from ..._bindings._advapi32._services import (
     ServiceStateFilter,
     ServiceType,
 )
+from ..._bindings._constants import WinError
 from ..._bindings._errors import check_bool, last_error, raise_winerror
 from ..._bindings._native import advapi32, ffi
 from ..._win32._arguments import access_mask, object_name
@@ -173,7 +173,7 @@ class ServiceManager(_ScHandle):
                 ffi.NULL,
             )
             error = last_error()
-            if not ok and error != ERROR_MORE_DATA:
+            if not ok and error != WinError.MORE_DATA:
                 raise_winerror("EnumServicesStatusExW", error)
             entries: Any = ffi.cast("ENUM_SERVICE_STATUS_PROCESSW *", buffer)
             found.extend(
