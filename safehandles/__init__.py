@@ -61,6 +61,7 @@ from ._bindings._advapi32._tokens import (
 )
 from ._bindings._constants import (
     EventAccess,
+    GenericAccess,
     HeapOption,
     MutexAccess,
     ProcessAccess,
@@ -83,6 +84,7 @@ from ._bindings._kernel32._files import (
     FileShare,
     FileType,
 )
+from ._bindings._kernel32._io import IoCompletionAccess
 from ._bindings._kernel32._jobs import (
     JobAccess,
     JobLimit,
@@ -95,6 +97,10 @@ from ._bindings._kernel32._memory_notifications import MemoryCondition
 from ._bindings._kernel32._modules import LoadFlag
 from ._bindings._kernel32._pipes import PipeDirection
 from ._bindings._kernel32._processes import CreationFlag
+from ._bindings._user32 import (
+    DesktopAccess,
+    WindowStationAccess,
+)
 from ._bindings._ws2_32 import (
     AddressFamily,
     ShutdownHow,
@@ -227,6 +233,7 @@ __all__ = [
     "CreationDisposition",
     "CreationFlag",
     "Desktop",
+    "DesktopAccess",
     "Event",
     "EventAccess",
     "EventLog",
@@ -243,11 +250,13 @@ __all__ = [
     "FileType",
     "FindEntry",
     "FindFile",
+    "GenericAccess",
     "HandleInfo",
     "Heap",
     "HeapOption",
     "ImpersonationLevel",
     "IntegrityLevel",
+    "IoCompletionAccess",
     "IoCompletionPort",
     "Job",
     "JobAccess",
@@ -314,6 +323,7 @@ __all__ = [
     "WaitableTimer",
     "Win32Handle",
     "WindowStation",
+    "WindowStationAccess",
     "__version__",
     "handle_census",
     "is_tracking",

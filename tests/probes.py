@@ -49,6 +49,18 @@ def type_name(value: int) -> str:
     return str(ffi.unpack(name.Buffer, name.Length // 2))
 
 
+_OBJECT_BASIC_INFORMATION: Final = 0
+
+
+def granted_access(value: int) -> int:
+    """The access mask the handle *value* holds, from ``NtQueryObject(ObjectBasicInformation)``."""
+    info: Any = ffi.new("PUBLIC_OBJECT_BASIC_INFORMATION *")
+    size = ffi.sizeof("PUBLIC_OBJECT_BASIC_INFORMATION")
+    status = ntdll.NtQueryObject(value, _OBJECT_BASIC_INFORMATION, info, size, ffi.NULL)
+    assert status == 0, f"NtQueryObject({value:#x}) returned {status:#x}"
+    return int(info.GrantedAccess)
+
+
 def process_heaps() -> set[int]:
     """The heaps this process has (``GetProcessHeaps``)."""
     count = kernel32.GetProcessHeaps(0, ffi.NULL)

@@ -28,7 +28,7 @@ from .._bindings._types import CData
 from .._core._safehandle import SafeHandleZeroOrMinusOneIsInvalid
 from ._adoption import adopt_returned, adopt_written
 from ._arguments import access_mask, milliseconds
-from ._objects import object_type_name
+from ._objects import granted_access, object_type_name
 
 if TYPE_CHECKING:
     from .._kinds._processes._process import Process
@@ -212,6 +212,16 @@ class KernelHandle(Win32Handle):
     def object_type(self) -> str:
         """The kernel's name for the type of object this handle refers to ("Event", "Section", ...)."""
         return self._call(object_type_name)
+
+    @property
+    def granted_access(self) -> int:
+        """The access this handle was granted (``NtQueryObject``), as the kind's rights where it has them.
+
+        Generic rights and ``MAXIMUM_ALLOWED`` are turned into the kind's own
+        rights when a handle is opened or duplicated: this is what they became.
+        """
+        mask = self._call(granted_access)
+        return mask if self._rights is None else self._rights(mask)
 
     @overload
     def duplicate(

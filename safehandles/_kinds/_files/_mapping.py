@@ -32,7 +32,6 @@ from ..._bindings._types import CData
 from ..._win32._arguments import object_name, positive_int
 from ..._win32._catalogue import Entry
 from ..._win32._handles import KernelHandle, Win32Handle, security_attributes
-from ..._win32._objects import granted_access
 from ._file import File
 
 __all__ = ["FileMapping", "MappedView"]
@@ -197,7 +196,7 @@ class FileMapping(KernelHandle):
 
     def _granted_write(self) -> bool:
         """Whether this handle was granted the right to map views for writing."""
-        return bool(self._call(granted_access) & FileMapAccess.WRITE)
+        return bool(self.granted_access & FileMapAccess.WRITE)
 
     def map(self, *, offset: int = 0, size: int | None = None, writable: bool | None = None) -> MappedView:
         """Map a view (``MapViewOfFile``) of *size* bytes from *offset* (a multiple of 64 KiB).
