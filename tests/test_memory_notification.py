@@ -74,7 +74,7 @@ def test_creator_failure_raises() -> None:
 
 
 def test_bad_condition() -> None:
-    with pytest.raises(ValueError, match="LOW or HIGH"):
+    with pytest.raises(ValueError, match="condition must be a MemoryCondition"):
         sh.MemoryResourceNotification.create(2)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         sh.MemoryResourceNotification.create("low")  # type: ignore[arg-type]

@@ -140,7 +140,7 @@ def test_bad_update_input(
 
 
 def test_begin_with_bad_paths() -> None:
-    with pytest.raises(ValueError, match="non-empty"):
+    with pytest.raises(ValueError, match="path must not be empty"):
         sh.ResourceUpdate.begin("")
     with pytest.raises(TypeError):
         sh.ResourceUpdate.begin(None)  # type: ignore[arg-type]

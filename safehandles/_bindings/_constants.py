@@ -22,6 +22,14 @@ DWORD_MAX: Final = 0xFFFF_FFFF
 LONG_MAX: Final = 0x7FFF_FFFF
 LONGLONG_MAX: Final = (1 << 63) - 1
 QWORD_MAX: Final = (1 << 64) - 1
+#: Pseudo-handles (processthreadsapi.h): constants that mean "the calling process",
+#: "the calling thread" and the calling thread's tokens wherever a handle is taken.
+#: They are not entries in the handle table, and closing one has no effect.
+CURRENT_PROCESS: Final = -1  # GetCurrentProcess()
+CURRENT_THREAD: Final = -2  # GetCurrentThread()
+CURRENT_PROCESS_TOKEN: Final = -4  # GetCurrentProcessToken()
+CURRENT_THREAD_TOKEN: Final = -5  # GetCurrentThreadToken()
+CURRENT_THREAD_EFFECTIVE_TOKEN: Final = -6  # GetCurrentThreadEffectiveToken()
 
 
 class WinError(enum.IntEnum):
@@ -48,6 +56,7 @@ class WinError(enum.IntEnum):
     MORE_DATA = 234
     WAIT_TIMEOUT = 258
     NO_MORE_ITEMS = 259
+    DIRECTORY = 267
     NOT_OWNER = 288
     TOO_MANY_POSTS = 298
     PIPE_CONNECTED = 535

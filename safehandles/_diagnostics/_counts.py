@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._kinds._processes._process import Process
+from .._win32._arguments import integer
 
 __all__ = ["process_handle_count"]
 
@@ -17,7 +18,6 @@ def process_handle_count(process: Process | int | None = None) -> int:
         return Process.current().handle_count()
     if isinstance(process, Process):
         return process.handle_count()
-    if isinstance(process, bool) or not isinstance(process, int):
-        raise TypeError(f"process must be a Process, a pid or None, not {type(process).__name__}")
-    with Process.open(process) as opened:
+    pid = integer(process, "process", minimum=0, maximum=0xFFFF_FFFF, expected="a Process, a pid or None")
+    with Process.open(pid) as opened:
         return opened.handle_count()

@@ -14,6 +14,7 @@ import traceback
 from dataclasses import dataclass
 
 from .._core import _live
+from .._win32._arguments import integer
 
 __all__ = [
     "KindDiff",
@@ -28,11 +29,7 @@ __all__ = [
 
 def start_tracking(traceback_depth: int = 10) -> None:
     """Record where each handle created from now on was created, *traceback_depth* frames deep."""
-    if isinstance(traceback_depth, bool) or not isinstance(traceback_depth, int):
-        raise TypeError(f"traceback_depth must be an int, not {type(traceback_depth).__name__}")
-    if traceback_depth < 1:
-        raise ValueError(f"traceback_depth must be at least 1, not {traceback_depth}")
-    _live.set_traceback_depth(traceback_depth)
+    _live.set_traceback_depth(integer(traceback_depth, "traceback_depth", minimum=1, maximum=None))
 
 
 def stop_tracking() -> None:

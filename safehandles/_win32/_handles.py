@@ -100,6 +100,9 @@ class Win32Handle(SafeHandleZeroOrMinusOneIsInvalid):
 
     #: The destroyer's name, for error messages.
     _destroyer_name: ClassVar[str] = "CloseHandle"
+    #: The negative values that stand for an object without being handles (the
+    #: current process is -1): ``from_raw`` accepts them, as borrowed, and no others.
+    _pseudo_handles: ClassVar[frozenset[int]] = frozenset()
 
     @staticmethod
     def _destroy(value: int, /, _close_handle: Callable[[int], int] = kernel32.CloseHandle) -> int:
@@ -115,8 +118,12 @@ class Win32Handle(SafeHandleZeroOrMinusOneIsInvalid):
 
         Say whether this wrapper takes ownership: wrapping the same value as
         owned twice would close it twice. Unsigned spellings (pywin32's) are
-        accepted. A value that names an object of another kind is refused
-        with ``TypeError`` where the kind can tell.
+        accepted. The kind's "no handle" value and any negative value that is
+        not one of the kind's pseudo-handles (``Process`` -1, ``Thread`` -2,
+        ``AccessToken`` -4, -5 and -6) are refused with ``ValueError``, and a
+        pseudo-handle can only be borrowed. A value that names an object of
+        another kind is refused with ``TypeError`` where the kind can tell.
+        Nothing is closed when a value is refused.
         """
         self = cls._wrap(value, owns_handle=owns_handle)
         try:
@@ -134,10 +141,32 @@ class Win32Handle(SafeHandleZeroOrMinusOneIsInvalid):
         return self
 
     def _check_kind(self, value: int) -> None:
-        """Raise ``TypeError`` if *value* is not this kind of object (where that can be told).
+        """Raise ``ValueError`` for a value that is no handle of this kind, ``TypeError`` for another kind's.
 
         Called by :meth:`from_raw` through ``_call``, holding a reference.
+        Overrides add what the kind can tell about its objects and call this first.
         """
+        self._check_value(value, owns_handle=self._owns, invalid=self.is_invalid)
+
+    @classmethod
+    def _check_value(cls, value: int, *, owns_handle: bool, invalid: bool) -> None:
+        """Refuse the "no handle" value, negative values but the pseudo-handles, owned pseudo-handles."""
+        kind = cls.__name__
+        if invalid:
+            raise ValueError(f'{value:#x} is the value meaning "no handle" for a {kind}, not a handle')
+        if value in cls._pseudo_handles:
+            if owns_handle:
+                raise ValueError(
+                    f"{value:#x} is a {kind} pseudo-handle: it is never closed, so it can only be "
+                    "wrapped as borrowed (owns_handle=False)"
+                )
+            return
+        if value < 0:
+            accepted = ", ".join(f"{pseudo:#x}" for pseudo in sorted(cls._pseudo_handles, reverse=True))
+            raise ValueError(
+                f"{value:#x} is not a {kind} handle: negative values are pseudo-handles, and a {kind} "
+                + (f"accepts only {accepted}" if accepted else "has none")
+            )
 
     @classmethod
     def _adopt(
@@ -199,7 +228,8 @@ class KernelHandle(Win32Handle):
     _rights: ClassVar[type[enum.IntFlag] | None] = None
 
     def _check_kind(self, value: int) -> None:
-        if self._object_type is None or self.is_invalid or value < 0:  # pseudo-handles are negative
+        super()._check_kind(value)
+        if self._object_type is None or value in self._pseudo_handles:  # a pseudo-handle has no entry
             return
         actual = object_type_name(value)
         if actual != self._object_type:

@@ -57,8 +57,6 @@ class NamedWaitableHandle(WaitableHandle):
         inheritable: bool,
     ) -> Self:
         """Open an existing named object with an Open*W call."""
-        checked = object_name(name)
-        if checked is None:
-            raise TypeError("open() needs the object's name")
+        checked = object_name(name, optional=False)
         mask = cls._access(access)
         return cls._adopt(function, lambda: opener(mask, bool(inheritable), checked), filename=checked)[0]

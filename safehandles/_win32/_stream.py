@@ -18,32 +18,16 @@ communications devices are never pipes and do not have it.
 
 from __future__ import annotations
 
-import os
-
 from typing_extensions import Buffer, Self
 
 from .._bindings._constants import DWORD_MAX, LONG_MAX, WinError
 from .._bindings._errors import last_error, raise_winerror
 from .._bindings._kernel32._files import FileAccess
 from .._bindings._native import ffi, kernel32
-from ._arguments import positive_int
+from ._arguments import bytes_like, integer
 from ._handles import KernelHandle
 
-__all__ = ["PeekableStream", "StreamHandle", "file_path"]
-
-
-def file_path(path: str | os.PathLike[str], what: str = "path") -> str:
-    """A path as CreateFileW takes it: a str (or str path-like) without NUL."""
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"{what} must be a str or os.PathLike[str], not {type(path).__name__}")
-    text = os.fspath(path)
-    if not isinstance(text, str):
-        raise TypeError(f"{what} must be a str path, not {type(text).__name__}")
-    if not text:
-        raise ValueError(f"{what} must not be empty")
-    if "\0" in text:
-        raise ValueError(f"{what} must not contain NUL characters: {text!r}")
-    return text
+__all__ = ["PeekableStream", "StreamHandle"]
 
 
 class StreamHandle(KernelHandle):
@@ -79,7 +63,7 @@ class StreamHandle(KernelHandle):
         From a message-mode pipe, a message longer than *size* arrives in
         parts: each call returns the next part.
         """
-        size = positive_int(size, "size", minimum=0, maximum=LONG_MAX)
+        size = integer(size, "size", minimum=0, maximum=LONG_MAX)
         self._require_synchronous("read")
         buffer = ffi.new("char[]", max(size, 1))
         done = ffi.new("DWORD *")
@@ -93,9 +77,7 @@ class StreamHandle(KernelHandle):
 
     def write(self, data: Buffer) -> int:
         """Write *data* (any bytes-like object) with ``WriteFile``; return the bytes written."""
-        if isinstance(data, str):
-            raise TypeError("write() takes bytes-like data, not str; encode it first")
-        source = ffi.from_buffer(data)
+        source = bytes_like(data)
         size = len(source)
         if size > DWORD_MAX:
             raise ValueError(f"write() takes at most {DWORD_MAX} bytes at once, not {size}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Protocol
+from typing import Final, Protocol
 
 from .._constants import StandardAccess
 from .._types import CData, WideString
@@ -58,6 +58,12 @@ class Mapping(Protocol):
     def UnmapViewOfFile(self, lpBaseAddress: int, /) -> int: ...
     def FlushViewOfFile(self, lpBaseAddress: int, dwNumberOfBytesToFlush: int, /) -> int: ...
     def VirtualQuery(self, lpAddress: int, lpBuffer: CData, dwLength: int, /) -> int: ...
+
+
+#: What VirtualQuery reports about a region (winnt.h): committed pages, of a mapped
+#: view of a section (not an image, not private memory).
+MEM_COMMIT: Final = 0x1000
+MEM_MAPPED: Final = 0x4_0000
 
 
 class PageProtection(enum.IntFlag):

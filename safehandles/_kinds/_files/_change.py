@@ -21,9 +21,9 @@ from ..._bindings._constants import INVALID_HANDLE_VALUE
 from ..._bindings._errors import check_bool
 from ..._bindings._kernel32._files import ChangeFilter, FileAccess
 from ..._bindings._native import kernel32
+from ..._win32._arguments import file_path, flag_bits
 from ..._win32._catalogue import Entry
 from ..._win32._handles import WaitableHandle
-from ..._win32._stream import file_path
 
 __all__ = ["ChangeNotification"]
 
@@ -70,14 +70,11 @@ class ChangeNotification(WaitableHandle):
         A missing directory raises ``FileNotFoundError``.
         """
         checked = file_path(directory, "directory")
-        if isinstance(changes, bool) or not isinstance(changes, int):
-            raise TypeError(f"changes must be ChangeFilter flags, not {type(changes).__name__}")
         allowed = sum(flag.value for flag in ChangeFilter)
-        if changes <= 0 or changes & ~allowed:
-            raise ValueError(f"changes {changes:#x} must be a non-empty set of ChangeFilter flags")
+        wanted = flag_bits(changes, allowed, "changes", flags="ChangeFilter", nonzero=True)
         return cls._adopt(
             "FindFirstChangeNotificationW",
-            lambda: kernel32.FindFirstChangeNotificationW(checked, bool(subtree), changes),
+            lambda: kernel32.FindFirstChangeNotificationW(checked, bool(subtree), wanted),
             fails_with=INVALID_HANDLE_VALUE,
             filename=checked,
         )[0]

@@ -20,7 +20,7 @@ from ..._bindings._errors import check_bool
 from ..._bindings._kernel32._comm import Parity, StopBits
 from ..._bindings._kernel32._files import CreationDisposition, FileAccess, FileShare
 from ..._bindings._native import ffi, kernel32
-from ..._win32._arguments import positive_int
+from ..._win32._arguments import integer, member, text
 from ..._win32._catalogue import Entry
 from ..._win32._stream import StreamHandle
 from ._file import create_file
@@ -53,12 +53,13 @@ def _port_path(port: str | int) -> str:
     if isinstance(port, bool):
         raise TypeError("port must be a name like 'COM3' or a number, not bool")
     if isinstance(port, int):
-        return rf"\\.\COM{positive_int(port, 'port', minimum=1, maximum=255)}"
+        return rf"\\.\COM{integer(port, 'port', minimum=1, maximum=255)}"
     if not isinstance(port, str):
         raise TypeError(f"port must be a name like 'COM3' or a number, not {type(port).__name__}")
-    if not port or "\0" in port or "\\" in port or "/" in port:
-        raise ValueError(f"port must be a device name like 'COM3', not {port!r}")
-    return rf"\\.\{port}"
+    name = text(port, "port", empty=False)
+    if "\\" in name or "/" in name:
+        raise ValueError(f"port must be a device name like 'COM3', not {name!r}")
+    return rf"\\.\{name}"
 
 
 class CommDevice(StreamHandle):
@@ -120,11 +121,11 @@ class CommDevice(StreamHandle):
     ) -> CommSettings:
         """Change the given line settings (``SetCommState``), keep the others; return the result."""
         if baud_rate is not None:
-            baud_rate = positive_int(baud_rate, "baud_rate", minimum=1, maximum=DWORD_MAX)
+            baud_rate = integer(baud_rate, "baud_rate", minimum=1, maximum=DWORD_MAX)
         if byte_size is not None:
-            byte_size = positive_int(byte_size, "byte_size", minimum=4, maximum=8)
-        checked_parity = None if parity is None else _member(Parity, parity, "parity")
-        checked_stop = None if stop_bits is None else _member(StopBits, stop_bits, "stop_bits")
+            byte_size = integer(byte_size, "byte_size", minimum=4, maximum=8)
+        checked_parity = None if parity is None else int(member(parity, Parity, "parity"))
+        checked_stop = None if stop_bits is None else int(member(stop_bits, StopBits, "stop_bits"))
         dcb = self._dcb()
         if baud_rate is not None:
             dcb.BaudRate = baud_rate
@@ -155,17 +156,8 @@ class CommDevice(StreamHandle):
         if not isinstance(timeouts, CommTimeouts):
             raise TypeError(f"timeouts must be a CommTimeouts, not {type(timeouts).__name__}")
         fields = [
-            positive_int(getattr(timeouts, name), name, minimum=0, maximum=DWORD_MAX)
+            integer(getattr(timeouts, name), name, minimum=0, maximum=DWORD_MAX)
             for name in CommTimeouts.__dataclass_fields__
         ]
         value = ffi.new("COMMTIMEOUTS *", fields)
         check_bool(self._call(kernel32.SetCommTimeouts, value), "SetCommTimeouts")
-
-
-def _member(enum_type: type[Parity] | type[StopBits], value: object, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{what} must be a {enum_type.__name__}, not {type(value).__name__}")
-    try:
-        return int(enum_type(value))
-    except ValueError:
-        raise ValueError(f"{what} must be a {enum_type.__name__}, not {value}") from None

@@ -21,7 +21,7 @@ from ..._bindings._constants import DWORD_MAX, INVALID_HANDLE_VALUE, NULL, QWORD
 from ..._bindings._errors import check_bool, last_error, raise_winerror
 from ..._bindings._kernel32._io import IoCompletionAccess
 from ..._bindings._native import ffi, kernel32
-from ..._win32._arguments import milliseconds, positive_int
+from ..._win32._arguments import integer, milliseconds
 from ..._win32._catalogue import Entry
 from ..._win32._handles import KernelHandle
 
@@ -63,7 +63,7 @@ class IoCompletionPort(KernelHandle):
     @classmethod
     def create(cls, *, threads: int = 0) -> Self:
         """Create a port that lets up to *threads* threads run at once (0: one per processor)."""
-        count = positive_int(threads, "threads", minimum=0, maximum=DWORD_MAX)
+        count = integer(threads, "threads", minimum=0, maximum=DWORD_MAX)
         return cls._adopt(
             "CreateIoCompletionPort",
             lambda: kernel32.CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, count),
@@ -79,7 +79,7 @@ class IoCompletionPort(KernelHandle):
             raise TypeError(
                 f"handle must be a KernelHandle (a File, NamedPipeServer, ...), not {type(handle).__name__}"
             )
-        checked = positive_int(key, "key", minimum=0, maximum=QWORD_MAX)
+        checked = integer(key, "key", minimum=0, maximum=QWORD_MAX)
         with handle.borrow() as value:
             result = self._call(lambda port: kernel32.CreateIoCompletionPort(value, port, checked, 0))
         if result == NULL:
@@ -87,9 +87,9 @@ class IoCompletionPort(KernelHandle):
 
     def post(self, bytes_transferred: int = 0, key: int = 0, overlapped: int = 0) -> None:
         """Queue a packet of your own (``PostQueuedCompletionStatus``)."""
-        count = positive_int(bytes_transferred, "bytes_transferred", minimum=0, maximum=DWORD_MAX)
-        checked = positive_int(key, "key", minimum=0, maximum=QWORD_MAX)
-        address = positive_int(overlapped, "overlapped", minimum=0, maximum=QWORD_MAX)
+        count = integer(bytes_transferred, "bytes_transferred", minimum=0, maximum=DWORD_MAX)
+        checked = integer(key, "key", minimum=0, maximum=QWORD_MAX)
+        address = integer(overlapped, "overlapped", minimum=0, maximum=QWORD_MAX)
         result = self._call(kernel32.PostQueuedCompletionStatus, count, checked, address)
         check_bool(result, "PostQueuedCompletionStatus")
 

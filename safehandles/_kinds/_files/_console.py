@@ -20,6 +20,7 @@ from ..._bindings._errors import check_bool
 from ..._bindings._kernel32._console import CONSOLE_TEXTMODE_BUFFER, ConsoleMode
 from ..._bindings._kernel32._files import CreationDisposition, FileAccess, FileShare
 from ..._bindings._native import ffi, kernel32
+from ..._win32._arguments import integer
 from ..._win32._catalogue import Entry
 from ..._win32._handles import security_attributes
 from ..._win32._stream import StreamHandle
@@ -54,10 +55,7 @@ class _ConsoleHandle(StreamHandle):
 
     @mode.setter
     def mode(self, mode: int) -> None:
-        if isinstance(mode, bool) or not isinstance(mode, int):
-            raise TypeError(f"mode must be ConsoleMode flags, not {type(mode).__name__}")
-        if not 0 <= mode <= DWORD_MAX:
-            raise ValueError(f"mode must fit in a DWORD, not {mode}")
+        mode = integer(mode, "mode", minimum=0, maximum=DWORD_MAX, expected="ConsoleMode flags (an int)")
         check_bool(self._call(kernel32.SetConsoleMode, mode), "SetConsoleMode")
 
 

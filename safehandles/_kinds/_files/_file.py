@@ -14,7 +14,11 @@ so both directions here say who does:
 * :meth:`File.to_python_file` with ``transfer=True`` hands this wrapper's
   handle over to the new Python file (the wrapper reads as closed); with
   ``transfer=False`` the Python file gets its own duplicate, and both close
-  their own.
+  their own. The descriptor is made by ``open()``'s *opener*, so from the
+  moment it exists ``open()`` alone owns it: a failure closes it once, there.
+  What ``open()`` refuses only after making its descriptor (an unknown
+  encoding, a bad newline, unbuffered text) is checked before, so it raises
+  ``open()``'s own error and leaves the File as it was.
 * :meth:`File.from_python_file` with ``owns_handle=True`` duplicates the
   descriptor's handle (the wrapper closes its copy, the Python file its own);
   with ``owns_handle=False`` it borrows the handle, which stays valid only
@@ -23,7 +27,9 @@ so both directions here say who does:
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 import os
 from typing import IO, Any, Final
 
@@ -42,10 +48,10 @@ from ..._bindings._kernel32._files import (
 )
 from ..._bindings._native import ffi, kernel32
 from ..._core._errors import UnsupportedPlatformError
-from ..._win32._arguments import positive_int
+from ..._win32._arguments import file_path, flag_bits, integer, member
 from ..._win32._catalogue import Entry
 from ..._win32._handles import security_attributes
-from ..._win32._stream import PeekableStream, StreamHandle, file_path
+from ..._win32._stream import PeekableStream, StreamHandle
 
 __all__ = ["File", "create_file"]
 
@@ -73,35 +79,17 @@ def _access(access: int | str) -> int:
     return File._access(access)
 
 
-def _disposition(disposition: int) -> int:
-    if isinstance(disposition, bool) or not isinstance(disposition, int):
-        raise TypeError(f"disposition must be a CreationDisposition, not {type(disposition).__name__}")
-    try:
-        return int(CreationDisposition(disposition))
-    except ValueError:
-        raise ValueError(f"disposition must be a CreationDisposition, not {disposition}") from None
+def _check_text_arguments(
+    buffering: int, encoding: str | None, errors: str | None, newline: str | None
+) -> None:
+    """Raise what ``open()`` raises for these text-mode arguments only after making its descriptor.
 
-
-def _share(share: int) -> int:
-    if isinstance(share, bool) or not isinstance(share, int):
-        raise TypeError(f"share must be a FileShare, not {type(share).__name__}")
-    if share < 0 or share & ~0x7:
-        raise ValueError(f"share {share:#x} has bits that are not FileShare flags")
-    return share
-
-
-def _fd_flags(mode: str) -> int:
-    """The ``msvcrt.open_osfhandle`` flags for a Python file *mode*; ValueError for a bad mode."""
-    if not isinstance(mode, str):
-        raise TypeError(f"mode must be a str, not {type(mode).__name__}")
-    kinds = sum(mode.count(c) for c in "rwax")
-    if kinds != 1 or set(mode) - set("rwaxbt+") or len(set(mode)) != len(mode):
-        raise ValueError(f"invalid mode: {mode!r}")
-    if "a" in mode:
-        return os.O_APPEND
-    if "r" in mode and "+" not in mode:
-        return os.O_RDONLY
-    return 0
+    The same ``TextIOWrapper`` that ``open()`` builds validates them here over
+    an empty in-memory buffer, so the exception is ``open()``'s own.
+    """
+    if buffering == 0:
+        raise ValueError("can't have unbuffered text I/O")  # open()'s words
+    io.TextIOWrapper(io.BytesIO(), encoding or "utf-8", errors, newline)
 
 
 def create_file(
@@ -177,9 +165,9 @@ class File(PeekableStream):
         """
         checked = file_path(path)
         mask = _access(access)
-        how = _disposition(disposition)
-        shared = _share(share)
-        extra = positive_int(flags, "flags", minimum=0, maximum=DWORD_MAX)
+        how = int(member(disposition, CreationDisposition, "disposition"))
+        shared = flag_bits(share, 0x7, "share", flags="FileShare")
+        extra = integer(flags, "flags", minimum=0, maximum=DWORD_MAX)
         if delete_on_close:
             extra |= FileFlag.DELETE_ON_CLOSE
         if overlapped:
@@ -194,14 +182,8 @@ class File(PeekableStream):
 
         *whence* is ``os.SEEK_SET``, ``os.SEEK_CUR`` or ``os.SEEK_END``.
         """
-        if isinstance(offset, bool) or not isinstance(offset, int):
-            raise TypeError(f"offset must be an int, not {type(offset).__name__}")
-        if not -LONGLONG_MAX <= offset <= LONGLONG_MAX:
-            raise ValueError(f"offset {offset} does not fit in 64 bits")
-        try:
-            method = MoveMethod(whence)
-        except ValueError:
-            raise ValueError(f"whence must be os.SEEK_SET, SEEK_CUR or SEEK_END, not {whence!r}") from None
+        offset = integer(offset, "offset", minimum=-LONGLONG_MAX, maximum=LONGLONG_MAX)
+        method = member(whence, MoveMethod, "whence (os.SEEK_SET, SEEK_CUR or SEEK_END)")
         position = ffi.new("LARGE_INTEGER *")
         check_bool(self._call(kernel32.SetFilePointerEx, offset, position, method), "SetFilePointerEx")
         return int(position[0])
@@ -222,7 +204,7 @@ class File(PeekableStream):
         The file pointer is left at the new end, as ``SetEndOfFile`` needs it there.
         """
         if size is not None:
-            size = positive_int(size, "size", minimum=0, maximum=LONGLONG_MAX)
+            size = integer(size, "size", minimum=0, maximum=LONGLONG_MAX)
             self.seek(size)
         check_bool(self._call(kernel32.SetEndOfFile), "SetEndOfFile")
         return self.tell()
@@ -271,9 +253,9 @@ class File(PeekableStream):
 
     @staticmethod
     def _range(offset: int, length: int) -> tuple[Any, int, int]:
-        offset = positive_int(offset, "offset", minimum=0, maximum=QWORD_MAX)
+        offset = integer(offset, "offset", minimum=0, maximum=QWORD_MAX)
         # Zero bytes is a legal range for LockFileEx and UnlockFileEx.
-        length = positive_int(length, "length", minimum=0, maximum=QWORD_MAX)
+        length = integer(length, "length", minimum=0, maximum=QWORD_MAX)
         overlapped: Any = ffi.new("OVERLAPPED *")
         overlapped.Offset = offset & DWORD_MAX
         overlapped.OffsetHigh = offset >> 32
@@ -299,26 +281,46 @@ class File(PeekableStream):
         each then closes its own. *mode* and the other arguments are
         ``open()``'s; the position is shared with the handle (and with a
         duplicate).
+
+        Arguments ``open()`` refuses raise ``open()``'s own exception and
+        leave this File open and usable. (An error ``open()`` can find only
+        from the descriptor, such as a directory, closes the handle with it
+        when it was transferred.)
         """
-        flags = _fd_flags(mode)
         msvcrt = _msvcrt()
         self._require_synchronous("to_python_file")
         if transfer and not self.owns_handle:
             raise ValueError(
                 f"{self!r} is borrowed: it has no ownership to transfer; use transfer=False for a duplicate"
             )
-        source = self if transfer else self.duplicate()
-        value = source.detach()
-        try:
-            fd = int(msvcrt.open_osfhandle(value, flags))
-        except BaseException:
-            kernel32.CloseHandle(value)
-            raise
-        try:
-            return open(fd, mode, buffering=buffering, encoding=encoding, errors=errors, newline=newline)
-        except BaseException:
-            os.close(fd)
-            raise
+
+        def opener(_name: str, open_flags: int) -> int:
+            # open() has checked the mode and the argument types; nothing is handed over yet.
+            if "b" not in mode:
+                _check_text_arguments(buffering, encoding, errors, newline)
+            value = (self if transfer else self.duplicate()).detach()
+            try:
+                return int(msvcrt.open_osfhandle(value, open_flags & os.O_APPEND))
+            except BaseException:
+                kernel32.CloseHandle(value)  # ours alone: no descriptor took it
+                raise
+
+        # From the moment the opener returns, the descriptor is open()'s: if open()
+        # fails after that, it closes the descriptor itself, once.
+        python_file = open(  # noqa: SIM115 - the caller owns and closes it
+            f"<{type(self).__name__}>",
+            mode,
+            buffering=buffering,
+            encoding=encoding,
+            errors=errors,
+            newline=newline,
+            opener=opener,
+        )
+        raw: Any = getattr(python_file, "buffer", python_file)
+        raw = getattr(raw, "raw", raw)
+        with contextlib.suppress(AttributeError):  # a cosmetic rename must not lose the file
+            raw.name = raw.fileno()  # named by its descriptor, as open(fd) names a file
+        return python_file
 
     @classmethod
     def from_python_file(cls, file: IO[Any] | int, *, owns_handle: bool) -> Self:
@@ -330,10 +332,10 @@ class File(PeekableStream):
         before the Python file, which alone closes it. Buffered data in the
         Python file is flushed first, so writes through the handle come after it.
         """
-        if isinstance(file, bool):
-            raise TypeError("file must be a file object or a descriptor, not bool")
         if isinstance(file, int):
-            fd = file
+            fd = integer(
+                file, "file", minimum=0, maximum=0x7FFF_FFFF, expected="a file object or a descriptor"
+            )
         else:
             fileno = getattr(file, "fileno", None)
             if fileno is None:

@@ -24,9 +24,9 @@ from ..._bindings._errors import last_error, raise_winerror
 from ..._bindings._kernel32._files import FileAttribute
 from ..._bindings._native import ffi, kernel32
 from ..._core._errors import ObjectDisposedError
+from ..._win32._arguments import file_path
 from ..._win32._catalogue import Entry
 from ..._win32._handles import Win32Handle
-from ..._win32._stream import file_path
 
 __all__ = ["FindEntry", "FindFile"]
 

@@ -18,7 +18,7 @@ from ..._bindings._constants import INVALID_HANDLE_VALUE, WinError
 from ..._bindings._errors import check_bool, last_error, raise_winerror
 from ..._bindings._kernel32._pipes import MAILSLOT_NO_MESSAGE, MAILSLOT_WAIT_FOREVER
 from ..._bindings._native import ffi, kernel32
-from ..._win32._arguments import milliseconds, object_name, positive_int
+from ..._win32._arguments import integer, milliseconds, object_name
 from ..._win32._catalogue import Entry
 from ..._win32._handles import security_attributes
 from ..._win32._stream import StreamHandle
@@ -79,11 +79,9 @@ class Mailslot(StreamHandle):
         (None: forever, 0: not at all). A name already in use raises
         ``FileExistsError``.
         """
-        checked = object_name(name)
-        if checked is None:
-            raise TypeError("a mailslot needs a name")
-        largest = positive_int(max_message_size, "max_message_size", minimum=0, maximum=0xFFFF_FFFE)
-        timeout = milliseconds(read_timeout)
+        checked = object_name(name, optional=False)
+        largest = integer(max_message_size, "max_message_size", minimum=0, maximum=0xFFFF_FFFE)
+        timeout = milliseconds(read_timeout, "read_timeout")
         return cls._adopt(
             "CreateMailslotW",
             lambda: kernel32.CreateMailslotW(checked, largest, timeout, security_attributes(inheritable)),
@@ -111,7 +109,8 @@ class Mailslot(StreamHandle):
 
     @read_timeout.setter
     def read_timeout(self, timeout: float | None) -> None:
-        check_bool(self._call(kernel32.SetMailslotInfo, milliseconds(timeout)), "SetMailslotInfo")
+        ms = milliseconds(timeout, "read_timeout")
+        check_bool(self._call(kernel32.SetMailslotInfo, ms), "SetMailslotInfo")
 
     def read_message(self) -> bytes | None:
         """Read the next whole message, waiting up to the read timeout; None if none came.

@@ -26,10 +26,10 @@ from typing_extensions import Buffer, Self
 
 from ..._bindings._constants import DWORD_MAX, INVALID_HANDLE_VALUE, LONGLONG_MAX, WinError
 from ..._bindings._errors import check_bool, raise_winerror
-from ..._bindings._kernel32._mapping import FileMapAccess, PageProtection
+from ..._bindings._kernel32._mapping import MEM_COMMIT, MEM_MAPPED, FileMapAccess, PageProtection
 from ..._bindings._native import ffi, kernel32
 from ..._bindings._types import CData
-from ..._win32._arguments import object_name, positive_int
+from ..._win32._arguments import bytes_like, integer, object_name
 from ..._win32._catalogue import Entry
 from ..._win32._handles import KernelHandle, Win32Handle, security_attributes
 from ._file import File
@@ -59,8 +59,7 @@ _SECTION_FLAGS: Final = PageProtection.SEC_COMMIT
 
 
 def _protection(protect: int) -> int:
-    if isinstance(protect, bool) or not isinstance(protect, int):
-        raise TypeError(f"protect must be a PageProtection, not {type(protect).__name__}")
+    integer(protect, "protect", minimum=0, maximum=None, expected="a PageProtection")
     if protect & ~_SECTION_FLAGS not in _PROTECTIONS:
         raise ValueError(f"protect {protect:#x} must be one PAGE_* protection (plus SEC_COMMIT)")
     return protect
@@ -124,7 +123,7 @@ class FileMapping(KernelHandle):
         checked = object_name(name)
         protection = _protection(protect)
         if size is not None:
-            size = positive_int(size, "size", minimum=1, maximum=LONGLONG_MAX)
+            size = integer(size, "size", minimum=1, maximum=LONGLONG_MAX)
         if file is None:
             if size is None:
                 raise ValueError("a mapping backed by the paging file needs a size")
@@ -178,9 +177,7 @@ class FileMapping(KernelHandle):
         inheritable: bool = False,
     ) -> Self:
         """Open an existing named mapping; by default for reading and writing views."""
-        checked = object_name(name)
-        if checked is None:
-            raise TypeError("open() needs the mapping's name")
+        checked = object_name(name, optional=False)
         mask = cls._access(access)
         self = cls._adopt(
             "OpenFileMappingW",
@@ -204,9 +201,9 @@ class FileMapping(KernelHandle):
         *size* defaults to the rest of the mapping. The view is writable
         when the mapping is (unless ``writable=False``).
         """
-        offset = positive_int(offset, "offset", minimum=0, maximum=LONGLONG_MAX)
+        offset = integer(offset, "offset", minimum=0, maximum=LONGLONG_MAX)
         if size is not None:
-            size = positive_int(size, "size", minimum=1, maximum=LONGLONG_MAX)
+            size = integer(size, "size", minimum=1, maximum=LONGLONG_MAX)
         write = self._writable if writable is None else bool(writable)
         # A copy-on-write section maps with FILE_MAP_COPY: FILE_MAP_WRITE needs a read-write section.
         writing = FileMapAccess.COPY if self._copy_on_write else FileMapAccess.WRITE
@@ -244,6 +241,26 @@ class MappedView(Win32Handle):
         self._size: int | None = None
         self._writable = True
 
+    def _check_kind(self, value: int) -> None:
+        """Accept only the base address of a committed, readable view (``VirtualQuery``).
+
+        Reading or unmapping any other address would crash the process or
+        unmap memory someone else uses. The view is writable only if its
+        pages are.
+        """
+        super()._check_kind(value)
+        info = _query(value)
+        protect = 0 if info is None else int(info.Protect)
+        if (
+            info is None
+            or int(info.Type) != MEM_MAPPED
+            or int(info.AllocationBase) != value
+            or int(info.State) != MEM_COMMIT
+            or protect not in _PROTECTIONS  # no access, or a guard page: the first read would fault
+        ):
+            raise TypeError(f"{value:#x} is not the base address of a mapped view of a file mapping")
+        self._writable = bool(protect & _WRITABLE)
+
     @property
     def address(self) -> int:
         """The view's base address (the wrapped value)."""
@@ -256,9 +273,8 @@ class MappedView(Win32Handle):
 
     def __len__(self) -> int:
         if self._size is None:
-            info: Any = ffi.new("MEMORY_BASIC_INFORMATION *")
-            size = ffi.sizeof("MEMORY_BASIC_INFORMATION")
-            if self._call(kernel32.VirtualQuery, info, size) != size:
+            info = self._call(_query)
+            if info is None:
                 raise_winerror("VirtualQuery")
             self._size = int(info.RegionSize)
         return self._size
@@ -294,9 +310,7 @@ class MappedView(Win32Handle):
         """Copy *data* (bytes-like) into the view at *offset*."""
         if not self._writable:
             raise ValueError(f"{self!r} is mapped read-only")
-        if isinstance(data, str):
-            raise TypeError("write() takes bytes-like data, not str; encode it first")
-        source = ffi.from_buffer(data)
+        source = bytes_like(data)
         start, count = self._span(offset, len(source))
         self._call(lambda value: ffi.memmove(ffi.cast("char *", value + start), source, count))
 
@@ -309,11 +323,18 @@ class MappedView(Win32Handle):
 
     def _span(self, offset: int, size: int | None) -> tuple[int, int]:
         length = len(self)
-        offset = positive_int(offset, "offset", minimum=0, maximum=length)
+        offset = integer(offset, "offset", minimum=0, maximum=length)
         if size is None:
             return offset, length - offset
-        size = positive_int(size, "size", minimum=0, maximum=length - offset)
+        size = integer(size, "size", minimum=0, maximum=length - offset)
         return offset, size
+
+
+def _query(address: int) -> Any:
+    """``VirtualQuery``'s MEMORY_BASIC_INFORMATION for the region at *address*, or None if it failed."""
+    info: Any = ffi.new("MEMORY_BASIC_INFORMATION *")
+    size = ffi.sizeof("MEMORY_BASIC_INFORMATION")
+    return info if kernel32.VirtualQuery(address, info, size) == size else None
 
 
 class ViewBuffer:

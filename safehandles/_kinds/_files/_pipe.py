@@ -30,7 +30,7 @@ from ..._bindings._kernel32._files import FileFlag
 from ..._bindings._kernel32._pipes import PIPE_UNLIMITED_INSTANCES, PipeDirection, PipeMode
 from ..._bindings._native import ffi, kernel32
 from ..._win32._adoption import adopt_written
-from ..._win32._arguments import milliseconds, object_name, positive_int
+from ..._win32._arguments import integer, member, milliseconds, object_name
 from ..._win32._catalogue import Entry
 from ..._win32._handles import security_attributes
 from ..._win32._stream import PeekableStream
@@ -83,7 +83,7 @@ class Pipe:
         Both ends are inheritable only with ``inheritable=True``; to give a
         child one end, set that end's ``inheritable`` instead.
         """
-        size = positive_int(size, "size", minimum=0, maximum=LONG_MAX)
+        size = integer(size, "size", minimum=0, maximum=LONG_MAX)
         reader, writer = PipeEnd(), PipeEnd()
         values = ffi.new("HANDLE[2]")
         adopt_written(
@@ -164,16 +164,11 @@ class NamedPipeServer(PipeEnd):
         *default_timeout* is what ``WaitNamedPipe`` clients wait by default
         (0: 50 ms).
         """
-        checked = object_name(name)
-        if checked is None:
-            raise TypeError("a named pipe needs a name")
-        try:
-            way = PipeDirection(direction)
-        except ValueError:
-            raise ValueError(f"direction must be a PipeDirection, not {direction!r}") from None
-        instances = positive_int(max_instances, "max_instances", minimum=1, maximum=PIPE_UNLIMITED_INSTANCES)
-        size = positive_int(buffer_size, "buffer_size", minimum=0, maximum=LONG_MAX)
-        timeout = milliseconds(default_timeout)
+        checked = object_name(name, optional=False)
+        way = member(direction, PipeDirection, "direction")
+        instances = integer(max_instances, "max_instances", minimum=1, maximum=PIPE_UNLIMITED_INSTANCES)
+        size = integer(buffer_size, "buffer_size", minimum=0, maximum=LONG_MAX)
+        timeout = milliseconds(default_timeout, "default_timeout")
         open_mode = int(way)
         if first_instance:
             open_mode |= FileFlag.FIRST_PIPE_INSTANCE

@@ -7,6 +7,7 @@ from typing import TypeAlias
 from ..._bindings._constants import WORD_MAX
 from ..._bindings._native import ffi
 from ..._bindings._types import CData
+from ..._win32._arguments import integer, text
 
 __all__ = ["ResourceId", "language_id", "resource_id"]
 
@@ -19,12 +20,11 @@ def resource_id(value: ResourceId, what: str) -> str | CData:
     if isinstance(value, bool):
         raise TypeError(f"{what} must be an int id or a str, not bool")
     if isinstance(value, int):
-        if not 1 <= value <= WORD_MAX:
-            raise ValueError(f"{what} id must be between 1 and 65535, not {value}")
-        return ffi.cast("const WCHAR *", value)  # MAKEINTRESOURCEW
+        return ffi.cast(
+            "const WCHAR *", integer(value, f"{what} id", minimum=1, maximum=WORD_MAX)
+        )  # MAKEINTRESOURCEW
     if isinstance(value, str):
-        if not value or "\0" in value:
-            raise ValueError(f"{what} must be a non-empty str without NUL characters: {value!r}")
+        text(value, what, empty=False)
         if value.startswith("#"):
             raise ValueError(f"{what} {value!r}: pass the int id instead of the '#' spelling")
         return value
@@ -33,8 +33,4 @@ def resource_id(value: ResourceId, what: str) -> str | CData:
 
 def language_id(language: int) -> int:
     """A LANGID (a WORD); 0 is ``MAKELANGID(LANG_NEUTRAL, SUBLANG_NEUTRAL)``."""
-    if isinstance(language, bool) or not isinstance(language, int):
-        raise TypeError(f"language must be an int LANGID, not {type(language).__name__}")
-    if not 0 <= language <= WORD_MAX:
-        raise ValueError(f"language must be between 0 and 65535, not {language}")
-    return language
+    return integer(language, "language", minimum=0, maximum=WORD_MAX, expected="an int LANGID")

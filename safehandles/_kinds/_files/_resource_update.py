@@ -21,9 +21,9 @@ from ..._bindings._constants import DWORD_MAX
 from ..._bindings._errors import check_bool
 from ..._bindings._native import ffi, kernel32
 from ..._core._errors import ObjectDisposedError
+from ..._win32._arguments import bytes_like, file_path
 from ..._win32._catalogue import Entry
 from ..._win32._handles import Win32Handle, destroy_keeping_last_error
-from .._processes._module import module_path
 from ._resource_names import ResourceId, language_id, resource_id
 
 __all__ = ["ResourceUpdate"]
@@ -71,7 +71,7 @@ class ResourceUpdate(Win32Handle):
         With ``delete_existing=True`` the committed file keeps only the
         resources added through this update.
         """
-        name = module_path(path)
+        name = file_path(path)
         call = lambda: kernel32.BeginUpdateResourceW(name, bool(delete_existing))  # noqa: E731
         return cls._adopt("BeginUpdateResourceW", call, filename=name)[0]
 
@@ -80,15 +80,12 @@ class ResourceUpdate(Win32Handle):
         native_type = resource_id(type, "type")
         native_name = resource_id(name, "name")
         lang = language_id(language)
-        if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise TypeError(f"data must be bytes, not {_type_name(data)}")
-        payload = bytes(data)
-        if not payload:
+        buffer = bytes_like(data)
+        if len(buffer) == 0:
             raise ValueError("data must not be empty; use delete() to remove a resource")
-        if len(payload) > DWORD_MAX:
+        if len(buffer) > DWORD_MAX:
             raise ValueError("data is larger than 4 GiB")
-        buffer = ffi.from_buffer(payload)
-        ok = self._call(kernel32.UpdateResourceW, native_type, native_name, lang, buffer, len(payload))
+        ok = self._call(kernel32.UpdateResourceW, native_type, native_name, lang, buffer, len(buffer))
         check_bool(ok, "UpdateResourceW")
 
     def delete(self, type: ResourceId, name: ResourceId, *, language: int = 0) -> None:
@@ -119,7 +116,3 @@ class ResourceUpdate(Win32Handle):
         if self._commit:
             return bool(destroy_keeping_last_error(_end_committing, self._value))
         return super().release_handle()
-
-
-def _type_name(value: object) -> str:
-    return type(value).__name__

@@ -20,6 +20,7 @@ from ..._bindings._constants import DWORD_MAX, WORD_MAX
 from ..._bindings._native import ffi
 from ..._bindings._types import CData
 from ..._bindings._ws2_32 import AddressFamily
+from ..._win32._arguments import integer
 
 __all__ = ["Address", "decode", "encode", "storage"]
 
@@ -40,11 +41,7 @@ def _net32(value: int) -> int:
 
 
 def _number(value: object, what: str, maximum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{what} must be an int, not {type(value).__name__}")
-    if not 0 <= value <= maximum:
-        raise ValueError(f"{what} must be between 0 and {maximum}, not {value}")
-    return value
+    return integer(value, what, minimum=0, maximum=maximum)
 
 
 def _host(host: object, version: int) -> ipaddress.IPv4Address | ipaddress.IPv6Address:

@@ -53,8 +53,9 @@ from ..._bindings._ws2_32 import (
     WsaFlag,
 )
 from ..._core._errors import ObjectDisposedError
+from ..._core._safehandle import _signed_pointer
 from ..._win32._adoption import adopt_returned
-from ..._win32._arguments import positive_int
+from ..._win32._arguments import bytes_like, integer, member
 from ..._win32._catalogue import Entry
 from ..._win32._handles import KernelHandle, destroy_keeping_last_error
 from ._sockaddr import Address, decode, encode, storage
@@ -76,11 +77,7 @@ def _enum_or_int(enum: type[AddressFamily] | type[SocketKind], value: int) -> in
 
 
 def _check_int(value: object, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{what} must be an int, not {type(value).__name__}")
-    if not -LONG_MAX - 1 <= value <= LONG_MAX:  # a C int is 32 bits, as a LONG
-        raise ValueError(f"{what} {value} does not fit in an int")
-    return value
+    return integer(value, what, minimum=-LONG_MAX - 1, maximum=LONG_MAX)
 
 
 class Socket(KernelHandle):
@@ -242,14 +239,17 @@ class Socket(KernelHandle):
     def from_raw(cls, value: int, *, owns_handle: bool) -> Self:
         """Wrap a raw socket value (SOCKET) obtained elsewhere, saying whether this wrapper owns it.
 
-        The value is checked first: one that is not a socket raises
-        ``TypeError`` (``getsockopt`` fails with ``WSAENOTSOCK``) and is left
-        alone; any other failure of that check raises ``OSError``.
+        The value is checked first: ``INVALID_SOCKET`` and other negative
+        values raise ``ValueError``, one that is not a socket raises
+        ``TypeError`` (``getsockopt`` fails with ``WSAENOTSOCK``), and either
+        is left alone; any other failure of that check raises ``OSError``.
         """
+        value = _signed_pointer(value)  # TypeError for a non-int, ValueError for one wider than a SOCKET
         with winsock.started():  # until the wrapper holds its own Winsock reference
             return super().from_raw(value, owns_handle=owns_handle)
 
     def _check_kind(self, value: int) -> None:
+        super()._check_kind(value)
         info: Any = ffi.new("WSAPROTOCOL_INFOW *")
         _protocol_info(value, info)
         self._describe(info.iAddressFamily, info.iSocketType, info.iProtocol)
@@ -345,7 +345,7 @@ class Socket(KernelHandle):
 
     def listen(self, backlog: int = SOMAXCONN) -> None:
         """Accept connections; *backlog* queued at most (by default as many as the provider allows)."""
-        backlog = positive_int(backlog, "backlog", minimum=0, maximum=LONG_MAX)
+        backlog = integer(backlog, "backlog", minimum=0, maximum=LONG_MAX)
         self._check("listen", self._call(ws2_32.listen, backlog))
 
     def accept(self, *, inheritable: bool = False) -> tuple[Self, Address]:
@@ -378,12 +378,12 @@ class Socket(KernelHandle):
 
     def send(self, data: Buffer) -> int:
         """Send bytes; return how many were sent (maybe fewer than given: see :meth:`sendall`)."""
-        view = ffi.from_buffer(data)
+        view = bytes_like(data)
         return self._check("send", self._call(ws2_32.send, view, min(len(view), LONG_MAX), 0))
 
     def sendall(self, data: Buffer) -> None:
         """Send all of *data*, calling ``send`` as often as needed."""
-        view = ffi.from_buffer(data)
+        view = bytes_like(data)
         sent, total = 0, len(view)
         while sent < total:
             chunk = min(total - sent, LONG_MAX)
@@ -391,7 +391,7 @@ class Socket(KernelHandle):
 
     def recv(self, size: int) -> bytes:
         """Receive at most *size* bytes; ``b""`` once the peer shut its sending side down."""
-        size = positive_int(size, "size", minimum=0, maximum=LONG_MAX)
+        size = integer(size, "size", minimum=0, maximum=LONG_MAX)
         buffer = ffi.new("char[]", max(size, 1))
         got = self._check("recv", self._call(ws2_32.recv, buffer, size, 0))
         data: bytes = ffi.buffer(buffer, got)[:]
@@ -399,10 +399,8 @@ class Socket(KernelHandle):
 
     def shutdown(self, how: ShutdownHow) -> None:
         """Stop receiving, sending (the peer's ``recv`` then returns ``b""``), or both."""
-        if isinstance(how, bool) or not isinstance(how, int):
-            raise TypeError(f"how must be a ShutdownHow, not {type(how).__name__}")
-        how = ShutdownHow(how)
-        self._check("shutdown", self._call(ws2_32.shutdown, how))
+        checked = member(how, ShutdownHow, "how")
+        self._check("shutdown", self._call(ws2_32.shutdown, checked))
 
     def getsockname(self) -> Address:
         """The local address this socket is bound to."""

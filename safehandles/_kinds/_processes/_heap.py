@@ -4,7 +4,9 @@ A heap handle is an address, not an entry in the handle table, so it has no
 inheritance or close protection. ``HeapFree`` of an address the heap did not
 hand out corrupts the heap, and Windows may end the process for it, so each
 wrapper remembers the blocks it allocated and refuses any other address with
-``ValueError`` before it reaches the OS.
+``ValueError`` before it reaches the OS. For the same reason ``from_raw``
+accepts only one of the process's heaps (``GetProcessHeaps``): any other
+address would crash the first ``HeapAlloc``.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from typing_extensions import Self
 
 from ..._bindings._constants import LONGLONG_MAX, QWORD_MAX
 from ..._bindings._errors import check_not_null, raise_winerror
-from ..._bindings._native import kernel32
+from ..._bindings._native import ffi, kernel32
 from ..._core._safehandle import held_call_2
-from ..._win32._arguments import positive_int
+from ..._win32._arguments import integer
 from ..._win32._catalogue import Entry
 from ..._win32._handles import Win32Handle
 
@@ -31,6 +33,24 @@ _SIZE_T_ERROR = QWORD_MAX  # HeapSize's failure value, (SIZE_T)-1
 
 def _describe(address: object) -> str:
     return f"{address:#x}" if isinstance(address, int) else repr(address)
+
+
+def _check_address(address: object) -> None:
+    """For the slow path of a refused address: a non-int is a ``TypeError``, not a missing block."""
+    integer(address, "address", minimum=0, maximum=None)
+
+
+def _process_heaps() -> frozenset[int]:
+    """Every heap of this process (``GetProcessHeaps``), grown until the list fits."""
+    size = 64
+    while True:
+        heaps = ffi.new("HANDLE[]", size)
+        count = kernel32.GetProcessHeaps(size, heaps)
+        if count == 0:
+            raise_winerror("GetProcessHeaps")
+        if count <= size:
+            return frozenset(int(heaps[i]) for i in range(count))
+        size = count + 16  # more heaps than room: the count says how many
 
 
 class Heap(Win32Handle):
@@ -57,8 +77,8 @@ class Heap(Win32Handle):
     @classmethod
     def create(cls, *, initial_size: int = 0, maximum_size: int = 0) -> Self:
         """Create a private heap; ``maximum_size=0`` lets it grow as needed."""
-        initial = positive_int(initial_size, "initial_size", minimum=0, maximum=LONGLONG_MAX)
-        maximum = positive_int(maximum_size, "maximum_size", minimum=0, maximum=LONGLONG_MAX)
+        initial = integer(initial_size, "initial_size", minimum=0, maximum=LONGLONG_MAX)
+        maximum = integer(maximum_size, "maximum_size", minimum=0, maximum=LONGLONG_MAX)
         if maximum and initial > maximum:
             raise ValueError(f"initial_size {initial} exceeds maximum_size {maximum}")
         return cls._adopt("HeapCreate", lambda: kernel32.HeapCreate(0, initial, maximum))[0]
@@ -69,11 +89,24 @@ class Heap(Win32Handle):
         value = check_not_null(kernel32.GetProcessHeap(), "GetProcessHeap")
         return cls._wrap(value, owns_handle=False)
 
+    def _check_kind(self, value: int) -> None:
+        """Accept only a heap of this process, and its default heap only as borrowed."""
+        super()._check_kind(value)
+        if value not in _process_heaps():
+            raise TypeError(f"{value:#x} is not a heap of this process (GetProcessHeaps does not list it)")
+        if self._owns and value == kernel32.GetProcessHeap():
+            raise ValueError(
+                f"{value:#x} is the process's default heap: it must never be destroyed, so it can "
+                "only be wrapped as borrowed (owns_handle=False)"
+            )
+
     # alloc and free stay in user mode, so the wrapper is most of their cost: they
     # go through the core's fixed-arity held call, and the natives are bound once.
 
     def alloc(self, size: int) -> int:
         """Allocate *size* bytes and return the block's address. ``MemoryError`` if the heap is full."""
+        if type(size) is not int:  # one test on the hot path; bools and other types get the full check
+            size = integer(size, "size", minimum=0, maximum=LONGLONG_MAX)
         try:
             address = held_call_2(self, _heap_alloc, 0, size)
         except OverflowError:
@@ -95,6 +128,7 @@ class Heap(Win32Handle):
             try:
                 self._blocks.remove(address)
             except (KeyError, TypeError):
+                _check_address(address)
                 raise ValueError(f"{_describe(address)} is not a live block of {self!r}") from None
         freed = held_call_2(self, _heap_free, 0, address)
         if not freed:
@@ -104,7 +138,12 @@ class Heap(Win32Handle):
 
     def size(self, address: int) -> int:
         """The size in bytes of a block this wrapper allocated."""
-        if address not in self._blocks:
+        try:
+            live = address in self._blocks
+        except TypeError:  # unhashable
+            live = False
+        if not live:
+            _check_address(address)
             raise ValueError(f"{_describe(address)} is not a live block of {self!r}")
         size = self._call(kernel32.HeapSize, 0, address)
         if size == _SIZE_T_ERROR:

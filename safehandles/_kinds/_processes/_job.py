@@ -22,7 +22,7 @@ from ..._bindings._constants import DWORD_MAX
 from ..._bindings._errors import check_bool
 from ..._bindings._kernel32._jobs import JobAccess, JobInformationClass, JobLimit
 from ..._bindings._native import ffi, kernel32
-from ..._win32._arguments import positive_int
+from ..._win32._arguments import integer
 from ..._win32._catalogue import Entry
 from ..._win32._handles import security_attributes
 from ..._win32._named import NamedWaitableHandle
@@ -140,7 +140,7 @@ class Job(NamedWaitableHandle):
 
     def terminate(self, exit_code: int = 1) -> None:
         """End every process in the job with *exit_code* (``TerminateJobObject``)."""
-        code = positive_int(exit_code, "exit_code", minimum=0, maximum=DWORD_MAX)
+        code = integer(exit_code, "exit_code", minimum=0, maximum=DWORD_MAX)
         check_bool(self._call(kernel32.TerminateJobObject, code), "TerminateJobObject")
 
     def accounting(self) -> JobAccounting:

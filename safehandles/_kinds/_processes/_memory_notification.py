@@ -14,6 +14,7 @@ from ..._bindings._constants import EventAccess
 from ..._bindings._errors import check_bool
 from ..._bindings._kernel32._memory_notifications import MemoryCondition
 from ..._bindings._native import ffi, kernel32
+from ..._win32._arguments import member
 from ..._win32._catalogue import Entry
 from ..._win32._handles import WaitableHandle
 
@@ -42,12 +43,7 @@ class MemoryResourceNotification(WaitableHandle):
     @classmethod
     def create(cls, condition: MemoryCondition = MemoryCondition.LOW) -> Self:
         """A notification for *condition* (``MemoryCondition.LOW`` or ``HIGH``)."""
-        if isinstance(condition, bool) or not isinstance(condition, int):
-            raise TypeError(f"condition must be a MemoryCondition, not {type(condition).__name__}")
-        try:
-            kind = MemoryCondition(condition)
-        except ValueError:
-            raise ValueError(f"condition must be MemoryCondition.LOW or HIGH, not {condition}") from None
+        kind = member(condition, MemoryCondition, "condition")
         call = lambda: kernel32.CreateMemoryResourceNotification(kind)  # noqa: E731
         return cls._adopt("CreateMemoryResourceNotification", call)[0]
 

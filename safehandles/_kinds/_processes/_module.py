@@ -20,12 +20,12 @@ from typing import ClassVar
 
 from typing_extensions import Self
 
-from ..._bindings._constants import DWORD_MAX, WORD_MAX, WinError
+from ..._bindings._constants import WORD_MAX, WinError
 from ..._bindings._errors import last_error, raise_winerror
 from ..._bindings._kernel32._modules import LoadFlag, ModuleHandleFlag
 from ..._bindings._native import ffi, kernel32
 from ..._bindings._types import CData
-from ..._win32._arguments import positive_int
+from ..._win32._arguments import file_path, flag_bits, integer, text
 from ..._win32._catalogue import Entry
 from ..._win32._handles import Win32Handle
 from .._files._resource_names import ResourceId, language_id, resource_id
@@ -34,18 +34,6 @@ __all__ = ["Module"]
 
 _MAX_PATH = 260
 _LONGEST_PATH = 32_768
-
-
-def module_path(path: str | os.PathLike[str], what: str = "path") -> str:
-    """A file name for a Win32 call: str or path-like, non-empty, without NUL."""
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"{what} must be a str or path-like, not {type(path).__name__}")
-    text = os.fspath(path)
-    if not isinstance(text, str):
-        raise TypeError(f"{what} must be a str path, not {type(text).__name__}")
-    if not text or "\0" in text:
-        raise ValueError(f"{what} must be non-empty and free of NUL characters: {text!r}")
-    return text
 
 
 class Module(Win32Handle):
@@ -76,10 +64,8 @@ class Module(Win32Handle):
         The module stays loaded until this wrapper is closed (and any other
         loads of it are freed).
         """
-        name = module_path(path)
-        mask = positive_int(flags, "flags", minimum=0, maximum=DWORD_MAX)
-        if mask & ~sum(LoadFlag):
-            raise ValueError(f"flags {mask:#x} has bits that are not LoadFlag values")
+        name = file_path(path)
+        mask = flag_bits(flags, sum(LoadFlag), "flags", flags="LoadFlag")
         if mask == 0:
             return cls._adopt("LoadLibraryW", lambda: kernel32.LoadLibraryW(name), filename=name)[0]
         call = lambda: kernel32.LoadLibraryExW(name, 0, mask)  # noqa: E731
@@ -92,7 +78,7 @@ class Module(Win32Handle):
         ``None`` is the program's own EXE. The module may be unloaded by its
         owner while this wrapper exists; use :meth:`duplicate` to keep it loaded.
         """
-        checked = None if name is None else module_path(name, "name")
+        checked = None if name is None else file_path(name, "name")
         value = kernel32.GetModuleHandleW(ffi.NULL if checked is None else checked)
         if value == 0:
             raise_winerror("GetModuleHandleW", filename=checked)
@@ -139,10 +125,9 @@ class Module(Win32Handle):
         if isinstance(name, bool):
             raise TypeError("name must be a str or an int ordinal, not bool")
         if isinstance(name, int):
-            native = ffi.cast("const char *", positive_int(name, "ordinal", minimum=1, maximum=WORD_MAX))
+            native = ffi.cast("const char *", integer(name, "ordinal", minimum=1, maximum=WORD_MAX))
         elif isinstance(name, str):
-            if not name or "\0" in name:
-                raise ValueError(f"name must be non-empty and free of NUL characters: {name!r}")
+            text(name, "name", empty=False)
             try:
                 native = name.encode("ascii")
             except UnicodeEncodeError:

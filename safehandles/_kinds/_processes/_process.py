@@ -9,14 +9,14 @@ handle that is never closed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from typing_extensions import Self
 
-from ..._bindings._constants import DWORD_MAX, ProcessAccess
+from ..._bindings._constants import CURRENT_PROCESS, DWORD_MAX, ProcessAccess
 from ..._bindings._errors import check_bool, raise_winerror
 from ..._bindings._native import ffi, kernel32
-from ..._win32._arguments import positive_int
+from ..._win32._arguments import integer
 from ..._win32._catalogue import Entry
 from ..._win32._handles import WaitableHandle
 
@@ -45,6 +45,7 @@ class Process(WaitableHandle):
     )
     _rights = ProcessAccess
     _object_type = "Process"
+    _pseudo_handles: ClassVar[frozenset[int]] = frozenset({CURRENT_PROCESS})
 
     __slots__ = ()
 
@@ -104,7 +105,7 @@ class Process(WaitableHandle):
         The default rights serve ``pid``, ``wait``, ``exit_code`` and
         ``handle_count``; add ``ProcessAccess.TERMINATE`` to :meth:`terminate`.
         """
-        pid = positive_int(pid, "pid", minimum=0, maximum=DWORD_MAX)
+        pid = integer(pid, "pid", minimum=0, maximum=DWORD_MAX)
         mask = cls._access(access)
         call = lambda: kernel32.OpenProcess(mask, bool(inheritable), pid)  # noqa: E731
         return cls._adopt("OpenProcess", call, filename=str(pid))[0]
@@ -124,7 +125,7 @@ class Process(WaitableHandle):
 
     def terminate(self, exit_code: int = 1) -> None:
         """End the process with *exit_code* (needs ``ProcessAccess.TERMINATE``)."""
-        code = positive_int(exit_code, "exit_code", minimum=0, maximum=DWORD_MAX)
+        code = integer(exit_code, "exit_code", minimum=0, maximum=DWORD_MAX)
         check_bool(self._call(kernel32.TerminateProcess, code), "TerminateProcess")
 
     def handle_count(self) -> int:

@@ -38,9 +38,8 @@ from ..._bindings._native import ffi, kernel32
 from ..._bindings._types import CData
 from ..._core._safehandle import hold_all
 from ..._win32._adoption import adopt_written
-from ..._win32._arguments import positive_int
+from ..._win32._arguments import file_path, integer, sequence, text
 from ..._win32._handles import KernelHandle
-from ._module import module_path
 from ._process import Process
 from ._thread import Thread
 
@@ -89,14 +88,9 @@ class Spawned:
         return f"<Spawned pid={self.pid} tid={self.tid} {self.process!r} {self.thread!r}>"
 
 
-def _text(value: object, what: str) -> str:
-    if isinstance(value, os.PathLike):
-        value = os.fspath(value)
-    if not isinstance(value, str):
-        raise TypeError(f"{what} must be a str or path-like, not {type(value).__name__}")
-    if "\0" in value:
-        raise ValueError(f"{what} must not contain NUL characters: {value!r}")
-    return value
+def _argument(value: object) -> str:
+    """One command-line argument: a str or path-like without NUL (it may be empty)."""
+    return file_path(value, "each argument", empty=True)
 
 
 def _environment_block(env: Mapping[str, str]) -> CData:
@@ -104,10 +98,10 @@ def _environment_block(env: Mapping[str, str]) -> CData:
         raise TypeError(f"env must be a mapping of str to str, not {type(env).__name__}")
     entries = []
     for key, value in env.items():
-        name = _text(key, "env name")
-        if not name or "=" in name[1:]:
-            raise ValueError(f"env name must be non-empty and contain no '=': {name!r}")
-        entries.append((name, _text(value, f"env[{name!r}]")))
+        name = text(key, "env name", empty=False)
+        if "=" in name[1:]:
+            raise ValueError(f"env name must contain no '=' (after its first character): {name!r}")
+        entries.append((name, text(value, f"env[{name!r}]")))
     entries.sort(key=lambda entry: entry[0].upper())  # CreateProcessW wants the block sorted
     block = "".join(f"{name}={value}\0" for name, value in entries) + "\0"
     return ffi.new("WCHAR[]", block)
@@ -147,24 +141,23 @@ def spawn(
     Bad input raises ``TypeError``/``ValueError`` (a closed handle:
     ``ObjectDisposedError``) before anything is created.
     """
-    if isinstance(args, (str, bytes)) or not isinstance(args, Sequence):
-        raise TypeError(f"args must be a sequence of arguments, not {type(args).__name__}")
-    if not args:
+    items = sequence(args, "args")
+    if not items:
         raise ValueError("args must name at least the program to run")
-    handles = [_check_handle(handle, "each inherit item") for handle in inherit]
+    handles = [_check_handle(handle, "each inherit item") for handle in sequence(inherit, "inherit")]
     std = [
         None if h is None else _check_handle(h, name)
         for h, name in ((stdin, "stdin"), (stdout, "stdout"), (stderr, "stderr"))
     ]
-    for item in args:
+    for item in items:
         if isinstance(item, KernelHandle) and not any(item is handle for handle in handles):
             raise ValueError(f"{item!r} is in args but not in inherit")
         if not isinstance(item, KernelHandle):
-            _text(item, "each argument")
-    application = None if executable is None else module_path(executable, "executable")
-    directory = None if cwd is None else module_path(cwd, "cwd")
+            _argument(item)
+    application = None if executable is None else file_path(executable, "executable")
+    directory = None if cwd is None else file_path(cwd, "cwd")
     environment = ffi.NULL if env is None else _environment_block(env)
-    flags = positive_int(creation_flags, "creation_flags", minimum=0, maximum=DWORD_MAX)
+    flags = integer(creation_flags, "creation_flags", minimum=0, maximum=DWORD_MAX)
     flags |= CreationFlag.EXTENDED_STARTUPINFO_PRESENT | CreationFlag.CREATE_UNICODE_ENVIRONMENT
 
     passed = [*handles, *(h for h in std if h is not None)]
@@ -178,8 +171,8 @@ def spawn(
             with hold_all(copied) as copies:
                 child_value = {id(handle): copy for handle, copy in zip(handles, copies, strict=False)}
                 words = [
-                    str(child_value[id(item)]) if isinstance(item, KernelHandle) else _text(item, "argument")
-                    for item in args
+                    str(child_value[id(item)]) if isinstance(item, KernelHandle) else _argument(item)
+                    for item in items
                 ]
                 std_values = iter(copies[len(handles) :])
                 std_copies = [0 if h is None else next(std_values) for h in std]
@@ -226,24 +219,30 @@ def _create(
             attributes = _attribute_list(handle_list)
             startup.lpAttributeList = attributes
         process, thread = Process(), Thread()
-        adopt_written(
-            "CreateProcessW",
-            lambda: kernel32.CreateProcessW(
-                ffi.NULL if application is None else application,
-                command_line,
-                ffi.NULL,
-                ffi.NULL,
-                handle_list is not None,
-                flags,
-                environment,
-                ffi.NULL if directory is None else directory,
-                ffi.addressof(startup, "StartupInfo"),
-                info,
-            ),
-            lambda: (info.hProcess, info.hThread),
-            (process, thread),
-            filename=application or words[0],
-        )
+        try:
+            adopt_written(
+                "CreateProcessW",
+                lambda: kernel32.CreateProcessW(
+                    ffi.NULL if application is None else application,
+                    command_line,
+                    ffi.NULL,
+                    ffi.NULL,
+                    handle_list is not None,
+                    flags,
+                    environment,
+                    ffi.NULL if directory is None else directory,
+                    ffi.addressof(startup, "StartupInfo"),
+                    info,
+                ),
+                lambda: (info.hProcess, info.hThread),
+                (process, thread),
+                filename=application or words[0],
+            )
+        except OSError as exc:
+            # Name what was wrong: the directory, when Windows says a directory is.
+            if getattr(exc, "winerror", None) == WinError.DIRECTORY and directory is not None:
+                raise_winerror("CreateProcessW", WinError.DIRECTORY, directory)
+            raise
         return Spawned(process, thread, int(info.dwProcessId), int(info.dwThreadId), inherited)
     finally:
         if attributes is not None:

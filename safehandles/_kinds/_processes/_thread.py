@@ -7,12 +7,14 @@ thread" wherever it is used; it is borrowed and never closed. Only NULL is
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from typing_extensions import Self
 
-from ..._bindings._constants import DWORD_MAX, ThreadAccess
+from ..._bindings._constants import CURRENT_THREAD, DWORD_MAX, ThreadAccess
 from ..._bindings._errors import raise_winerror
 from ..._bindings._native import kernel32
-from ..._win32._arguments import positive_int
+from ..._win32._arguments import integer
 from ..._win32._catalogue import Entry
 from ..._win32._handles import WaitableHandle
 
@@ -34,6 +36,7 @@ class Thread(WaitableHandle):
     )
     _rights = ThreadAccess
     _object_type = "Thread"
+    _pseudo_handles: ClassVar[frozenset[int]] = frozenset({CURRENT_THREAD})
 
     __slots__ = ()
 
@@ -58,7 +61,7 @@ class Thread(WaitableHandle):
         inheritable: bool = False,
     ) -> Self:
         """Open a thread by id; the default rights serve ``tid``, ``wait`` and ``exit_code``."""
-        tid = positive_int(tid, "tid", minimum=0, maximum=DWORD_MAX)
+        tid = integer(tid, "tid", minimum=0, maximum=DWORD_MAX)
         mask = cls._access(access)
         call = lambda: kernel32.OpenThread(mask, bool(inheritable), tid)  # noqa: E731
         return cls._adopt("OpenThread", call, filename=str(tid))[0]

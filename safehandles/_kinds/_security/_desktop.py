@@ -22,7 +22,7 @@ from ..._bindings._constants import DWORD_MAX, WinError
 from ..._bindings._errors import last_error, raise_winerror
 from ..._bindings._native import ffi, user32
 from ..._bindings._user32 import DesktopAccess, UserObjectInformation, WindowStationAccess
-from ..._win32._arguments import positive_int
+from ..._win32._arguments import integer
 from ..._win32._catalogue import Entry
 from ..._win32._handles import KernelHandle
 
@@ -75,7 +75,7 @@ class Desktop(_UserObject):
     def of_thread(cls, tid: int | None = None) -> Self:
         """The desktop assigned to a thread (``GetThreadDesktop``; None: the calling thread). Borrowed."""
         thread_id = threading.get_native_id() if tid is None else tid
-        thread_id = positive_int(thread_id, "tid", minimum=0, maximum=DWORD_MAX)
+        thread_id = integer(thread_id, "tid", minimum=0, maximum=DWORD_MAX)
         value = user32.GetThreadDesktop(thread_id)
         if value == 0:
             raise_winerror("GetThreadDesktop", filename=str(thread_id))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from typing_extensions import Self
 
@@ -35,11 +35,16 @@ from ..._bindings._advapi32._tokens import (
     TokenInformationClass,
     TokenType,
 )
-from ..._bindings._constants import WinError
+from ..._bindings._constants import (
+    CURRENT_PROCESS_TOKEN,
+    CURRENT_THREAD_EFFECTIVE_TOKEN,
+    CURRENT_THREAD_TOKEN,
+    WinError,
+)
 from ..._bindings._errors import check_bool, last_error, raise_winerror
 from ..._bindings._native import advapi32, ffi, kernel32
 from ..._bindings._types import CData
-from ..._win32._arguments import object_name
+from ..._win32._arguments import flag_bits, member, str_sequence, text
 from ..._win32._catalogue import Entry
 from ..._win32._handles import KernelHandle, security_attributes
 from .._processes._process import Process
@@ -77,11 +82,8 @@ def _sid_string(sid: CData) -> str:
     return "-".join(["S", str(revision), identifier, *map(str, sub_authorities)])
 
 
-def _privilege_name(name: str) -> str:
-    checked = object_name(name)
-    if checked is None:
-        raise TypeError("a privilege name is a str such as 'SeShutdownPrivilege'")
-    return checked
+def _privilege_name(name: object) -> str:
+    return text(name, "name (a privilege name such as 'SeShutdownPrivilege')", empty=False)
 
 
 class AccessToken(KernelHandle):
@@ -104,6 +106,9 @@ class AccessToken(KernelHandle):
     )
     _object_type = "Token"
     _rights = TokenAccess
+    _pseudo_handles: ClassVar[frozenset[int]] = frozenset(
+        {CURRENT_PROCESS_TOKEN, CURRENT_THREAD_TOKEN, CURRENT_THREAD_EFFECTIVE_TOKEN}
+    )
 
     __slots__ = ()
 
@@ -176,8 +181,8 @@ class AccessToken(KernelHandle):
         this creates a separate token object. Needs ``TokenAccess.DUPLICATE``;
         the new handle has this handle's access unless *access* is given.
         """
-        token_type = TokenType(token_type)
-        level = ImpersonationLevel(impersonation_level)
+        token_type = member(token_type, TokenType, "token_type")
+        level = member(impersonation_level, ImpersonationLevel, "impersonation_level")
         mask = 0 if access is None else self._access(access)
         attributes = security_attributes(inheritable)
         return AccessToken._adopt_out(
@@ -194,14 +199,14 @@ class AccessToken(KernelHandle):
         """A new, restricted primary token made from this one (``CreateRestrictedToken``).
 
         The default removes every privilege but ``SeChangeNotifyPrivilege``;
-        *delete_privileges* removes the privileges named. Needs
-        ``TokenAccess.DUPLICATE``; the new handle has this handle's access.
+        *delete_privileges* removes the privileges named: a list of names
+        (a lone str is refused with ``TypeError`` rather than read as a list
+        of one-letter names). Needs ``TokenAccess.DUPLICATE``; the new handle
+        has this handle's access.
         """
-        if isinstance(flags, bool) or not isinstance(flags, int):
-            raise TypeError(f"flags must be RestrictedTokenFlag, not {type(flags).__name__}")
-        if flags < 0 or flags & ~int(RestrictedTokenFlag(0xF)):
-            raise ValueError(f"flags {flags:#x} are not RestrictedTokenFlag values")
-        names = [_privilege_name(name) for name in delete_privileges]
+        allowed = sum(flag.value for flag in RestrictedTokenFlag)
+        checked = flag_bits(flags, allowed, "flags", flags="RestrictedTokenFlag")
+        names = [_privilege_name(name) for name in str_sequence(delete_privileges, "delete_privileges")]
         deleted = ffi.new("LUID_AND_ATTRIBUTES[]", max(len(names), 1))
         for i, name in enumerate(names):
             check_bool(
@@ -213,7 +218,7 @@ class AccessToken(KernelHandle):
         return AccessToken._adopt_out(
             "CreateRestrictedToken",
             lambda out: self._call(
-                advapi32.CreateRestrictedToken, flags, 0, ffi.NULL, count, deleted, 0, ffi.NULL, out
+                advapi32.CreateRestrictedToken, checked, 0, ffi.NULL, count, deleted, 0, ffi.NULL, out
             ),
         )
 

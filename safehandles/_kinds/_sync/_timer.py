@@ -9,6 +9,7 @@ from typing_extensions import Self
 from ..._bindings._constants import LONG_MAX, TimerAccess
 from ..._bindings._errors import check_bool
 from ..._bindings._native import ffi, kernel32
+from ..._win32._arguments import seconds
 from ..._win32._catalogue import Entry
 from ..._win32._handles import security_attributes
 from ..._win32._named import NamedWaitableHandle
@@ -16,14 +17,6 @@ from ..._win32._named import NamedWaitableHandle
 __all__ = ["WaitableTimer"]
 
 _TICKS_PER_SECOND = 10_000_000  # SetWaitableTimer counts in 100-nanosecond intervals
-
-
-def _seconds(value: float, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{what} must be a number of seconds, not {type(value).__name__}")
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{what} must be a finite number of seconds >= 0, not {value}")
-    return float(value)
 
 
 class WaitableTimer(NamedWaitableHandle):
@@ -69,10 +62,10 @@ class WaitableTimer(NamedWaitableHandle):
 
         Periods are whole milliseconds; a positive period is rounded up to at least 1 ms.
         """
-        due_ticks = -round(_seconds(due, "due") * _TICKS_PER_SECOND)  # negative: relative time
+        due_ticks = -round(seconds(due, "due") * _TICKS_PER_SECOND)  # negative: relative time
         if due_ticks < -(1 << 63):
             raise ValueError(f"due of {due} s is too far away")
-        period_ms = math.ceil(_seconds(period, "period") * 1000)
+        period_ms = math.ceil(seconds(period, "period") * 1000)
         if period_ms > LONG_MAX:
             raise ValueError(f"period of {period} s is too long")
         due_time = ffi.new("LARGE_INTEGER *", due_ticks)

@@ -32,7 +32,7 @@ from ..._bindings._advapi32._eventlog import (
 from ..._bindings._constants import DWORD_MAX, WORD_MAX, WinError
 from ..._bindings._errors import check_bool, last_error, raise_winerror
 from ..._bindings._native import advapi32, ffi
-from ..._win32._arguments import object_name, positive_int
+from ..._win32._arguments import bytes_like, file_path, integer, member, object_name, str_sequence
 from ..._win32._catalogue import Entry
 from ..._win32._handles import Win32Handle
 
@@ -93,8 +93,8 @@ def _parse(raw: bytes) -> EventRecord:
     )
 
 
-def _optional(value: str | None) -> Any:
-    checked = object_name(value)
+def _server(server: str | None) -> Any:
+    checked = object_name(server, "server")
     return ffi.NULL if checked is None else checked
 
 
@@ -127,19 +127,17 @@ class EventLog(Win32Handle):
 
         Windows opens the Application log for a log name it does not know.
         """
-        name = object_name(source)
+        name = object_name(source, "source", optional=False)
         if not name:
             raise ValueError("open() needs a log name such as 'Application'")
-        machine = _optional(server)
+        machine = _server(server)
         return cls._adopt("OpenEventLogW", lambda: advapi32.OpenEventLogW(machine, name), filename=name)[0]
 
     @classmethod
     def open_backup(cls, path: str, *, server: str | None = None) -> Self:
         """Open a backup log file made by ``BackupEventLog`` (a missing file: ``FileNotFoundError``)."""
-        name = object_name(path)
-        if not name:
-            raise ValueError("open_backup() needs a file name")
-        machine = _optional(server)
+        name = file_path(path)
+        machine = _server(server)
         call = lambda: advapi32.OpenBackupEventLogW(machine, name)  # noqa: E731
         return cls._adopt("OpenBackupEventLogW", call, filename=name)[0]
 
@@ -215,10 +213,10 @@ class EventSource(Win32Handle):
         """Register *source* for reporting; events go to the log the source is configured for
         (the Application log for a source that is not configured).
         """
-        name = object_name(source)
+        name = object_name(source, "source", optional=False)
         if not name:
             raise ValueError("register() needs a source name")
-        machine = _optional(server)
+        machine = _server(server)
         call = lambda: advapi32.RegisterEventSourceW(machine, name)  # noqa: E731
         return cls._adopt("RegisterEventSourceW", call, filename=name)[0]
 
@@ -232,27 +230,18 @@ class EventSource(Win32Handle):
         data: bytes = b"",
     ) -> None:
         """Write an event with *message_strings* inserted into the source's message (``ReportEventW``)."""
-        if isinstance(message_strings, str) or not isinstance(message_strings, Sequence):
-            raise TypeError("message_strings must be a sequence of str (a list), not a str")
-        strings = [_message(text) for text in message_strings]
+        strings = str_sequence(message_strings, "message_strings")
         if len(strings) > WORD_MAX:
-            raise ValueError(f"at most {WORD_MAX} message strings")
-        kind = EventType(event_type)
-        event = positive_int(event_id, "event_id", minimum=0, maximum=DWORD_MAX)
-        group = positive_int(category, "category", minimum=0, maximum=WORD_MAX)
-        if not isinstance(data, bytes):
-            raise TypeError(f"data must be bytes, not {type(data).__name__}")
-        keep = [ffi.new("WCHAR[]", text) for text in strings]  # alive for the call
+            raise ValueError("at most 65535 message strings")
+        kind = member(event_type, EventType, "event_type")
+        event = integer(event_id, "event_id", minimum=0, maximum=DWORD_MAX)
+        group = integer(category, "category", minimum=0, maximum=WORD_MAX)
+        buffer = bytes_like(data)
+        raw = buffer if len(buffer) else ffi.NULL
+        keep = [ffi.new("WCHAR[]", string) for string in strings]  # alive for the call
         pointers = ffi.new("WCHAR *[]", keep) if keep else ffi.NULL
-        raw = ffi.from_buffer("BYTE[]", data) if data else ffi.NULL
         array = ffi.cast("const WCHAR **", pointers)
-        ok = self._call(advapi32.ReportEventW, kind, group, event, ffi.NULL, len(keep), len(data), array, raw)
+        ok = self._call(
+            advapi32.ReportEventW, kind, group, event, ffi.NULL, len(keep), len(buffer), array, raw
+        )
         check_bool(ok, "ReportEventW")
-
-
-def _message(text: object) -> str:
-    if not isinstance(text, str):
-        raise TypeError(f"message strings must be str, not {type(text).__name__}")
-    if "\0" in text:
-        raise ValueError("message strings must not contain NUL characters")
-    return text

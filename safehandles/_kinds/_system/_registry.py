@@ -49,10 +49,7 @@ _MAX_VALUE_NAME: Final = 16384  # 16,383 characters and the terminating NUL
 
 
 def _path(path: str | None, what: str = "subkey") -> str:
-    checked = object_name(path)
-    if checked is None:
-        raise TypeError(f"{what} must be a str")
-    return checked
+    return object_name(path, what, optional=False)
 
 
 def _value_name(name: str | None) -> str:
@@ -104,6 +101,7 @@ class RegistryKey(KernelHandle):
     __slots__ = ("_close_status", "_created_new")
     _object_type = "Key"
     _rights = KeyAccess
+    _pseudo_handles: ClassVar[frozenset[int]] = _PREDEFINED  # the roots: constants, not handles
     _destroyer_name: ClassVar[str] = "RegCloseKey"
 
     HKEY_CLASSES_ROOT: ClassVar[_Predefined] = _Predefined(PredefinedKey.CLASSES_ROOT)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..._bindings._advapi32._registry import ValueType
 from ..._bindings._constants import DWORD_MAX, QWORD_MAX
+from ..._win32._arguments import integer, str_sequence, text
 
 __all__ = ["RegistryValue", "decode", "encode"]
 
@@ -65,19 +66,11 @@ def decode(raw: bytes, kind: int) -> RegistryValue:
 
 
 def _string(value: object, value_type: ValueType) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"a {value_type.name} value must be a str, not {type(value).__name__}")
-    if "\0" in value:
-        raise ValueError(f"a {value_type.name} value must not contain NUL characters")
-    return value
+    return text(value, f"a {value_type.name} value")
 
 
 def _number(value: object, value_type: ValueType, maximum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"a {value_type.name} value must be an int, not {type(value).__name__}")
-    if not 0 <= value <= maximum:
-        raise ValueError(f"a {value_type.name} value must be between 0 and {maximum}, not {value}")
-    return value
+    return integer(value, f"a {value_type.name} value", minimum=0, maximum=maximum)
 
 
 def _infer(data: object) -> ValueType:
@@ -97,17 +90,12 @@ def _infer(data: object) -> ValueType:
 def _value_type(data: object, value_type: ValueType | int | None) -> ValueType | int:
     if value_type is None:
         return _infer(data)
-    if isinstance(value_type, bool) or not isinstance(value_type, int):
-        raise TypeError(f"value_type must be a ValueType, not {type(value_type).__name__}")
-    if not 0 <= value_type <= DWORD_MAX:
-        raise ValueError(f"value_type {value_type} is not a registry type")
+    integer(value_type, "value_type", minimum=0, maximum=DWORD_MAX, expected="a ValueType")
     return ValueType(value_type) if value_type in tuple(ValueType) else value_type
 
 
 def _multi(data: object) -> bytes:
-    if isinstance(data, str) or not isinstance(data, (list, tuple)):
-        raise TypeError(f"a MULTI_SZ value must be a list of str, not {type(data).__name__}")
-    items = [_string(item, ValueType.MULTI_SZ) for item in data]
+    items = str_sequence(data, "a MULTI_SZ value")
     if "" in items:
         raise ValueError("a MULTI_SZ value cannot hold an empty string (it would end the list)")
     return "".join(item + "\0" for item in items).encode("utf-16-le", "surrogatepass") + b"\0\0"

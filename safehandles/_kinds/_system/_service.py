@@ -33,7 +33,7 @@ from ..._bindings._advapi32._services import (
 from ..._bindings._constants import WinError
 from ..._bindings._errors import check_bool, last_error, raise_winerror
 from ..._bindings._native import advapi32, ffi
-from ..._win32._arguments import access_mask, object_name
+from ..._win32._arguments import access_mask, flag_bits, member, object_name
 from ..._win32._catalogue import Entry
 from ..._win32._handles import Win32Handle
 
@@ -117,8 +117,8 @@ class ServiceManager(_ScHandle):
 
         The default access serves :meth:`services` and :meth:`open_service`.
         """
-        machine = object_name(machine)
-        database = object_name(database)
+        machine = object_name(machine, "machine")
+        database = object_name(database, "database")
         mask = access_mask(access, ServiceManagerAccess)
         native_machine = ffi.NULL if machine is None else machine
         native_database = ffi.NULL if database is None else database
@@ -131,7 +131,7 @@ class ServiceManager(_ScHandle):
         A service that does not exist raises ``OSError`` with ``winerror`` 1060
         (``ERROR_SERVICE_DOES_NOT_EXIST``).
         """
-        checked = object_name(name)
+        checked = object_name(name, optional=False)
         if not checked:
             raise ValueError("open_service() needs a service name")
         mask = access_mask(access, ServiceAccess)
@@ -148,11 +148,10 @@ class ServiceManager(_ScHandle):
 
         Needs ``ServiceManagerAccess.ENUMERATE_SERVICE``.
         """
-        if isinstance(service_type, bool) or not isinstance(service_type, int):
-            raise TypeError(f"service_type must be a ServiceType, not {type(service_type).__name__}")
-        if service_type <= 0 or service_type & ~int(ServiceType.ALL):
-            raise ValueError(f"service_type {service_type:#x} is not a combination of ServiceType values")
-        state = ServiceStateFilter(state)
+        kinds = flag_bits(
+            service_type, int(ServiceType.ALL), "service_type", flags="ServiceType", nonzero=True
+        )
+        state = member(state, ServiceStateFilter, "state")
         needed = ffi.new("DWORD *")
         returned = ffi.new("DWORD *")
         resume = ffi.new("DWORD *")
@@ -163,7 +162,7 @@ class ServiceManager(_ScHandle):
             ok = self._call(
                 advapi32.EnumServicesStatusExW,
                 SC_ENUM_PROCESS_INFO,
-                service_type,
+                kinds,
                 state,
                 buffer,
                 size,
