@@ -153,18 +153,18 @@ class Win32Handle(SafeHandleZeroOrMinusOneIsInvalid):
         """Refuse the "no handle" value, negative values but the pseudo-handles, owned pseudo-handles."""
         kind = cls.__name__
         if invalid:
-            raise ValueError(f'{value:#x} is the value meaning "no handle" for a {kind}, not a handle')
+            raise ValueError(f'{value:#x} is the value meaning "no handle" for {kind}, not a handle')
         if value in cls._pseudo_handles:
             if owns_handle:
                 raise ValueError(
-                    f"{value:#x} is a {kind} pseudo-handle: it is never closed, so it can only be "
+                    f"{value:#x} is a pseudo-handle of {kind}: it is never closed, so it can only be "
                     "wrapped as borrowed (owns_handle=False)"
                 )
             return
         if value < 0:
             accepted = ", ".join(f"{pseudo:#x}" for pseudo in sorted(cls._pseudo_handles, reverse=True))
             raise ValueError(
-                f"{value:#x} is not a {kind} handle: negative values are pseudo-handles, and a {kind} "
+                f"{value:#x} is not a handle of {kind}: negative values are pseudo-handles, and {kind} "
                 + (f"accepts only {accepted}" if accepted else "has none")
             )
 

@@ -298,12 +298,14 @@ class File(PeekableStream):
             # open() has checked the mode and the argument types; nothing is handed over yet.
             if "b" not in mode:
                 _check_text_arguments(buffering, encoding, errors, newline)
-            value = (self if transfer else self.duplicate()).detach()
-            try:
-                return int(msvcrt.open_osfhandle(value, open_flags & os.O_APPEND))
-            except BaseException:
-                kernel32.CloseHandle(value)  # ours alone: no descriptor took it
-                raise
+            # The handle goes over through a wrapper no one else knows of (a duplicate, or
+            # what this one detached): no close can race the hand-over, and if the
+            # descriptor is not made, that wrapper closes the handle the right way.
+            handover = self.duplicate() if not transfer else File._wrap(self.detach(), owns_handle=True)
+            with handover:
+                fd = int(handover._call(msvcrt.open_osfhandle, open_flags & os.O_APPEND))
+                handover.detach()  # the descriptor owns it now
+            return fd
 
         # From the moment the opener returns, the descriptor is open()'s: if open()
         # fails after that, it closes the descriptor itself, once.
