@@ -21,6 +21,7 @@ from ..._bindings._errors import check_not_null, raise_winerror
 from ..._bindings._native import ffi, kernel32
 from ..._core._safehandle import held_call_2
 from ..._win32._arguments import integer
+from ..._win32._buffers import Grow, grow_until_it_fits
 from ..._win32._catalogue import Entry
 from ..._win32._handles import Win32Handle
 
@@ -42,15 +43,17 @@ def _check_address(address: object) -> None:
 
 def _process_heaps() -> frozenset[int]:
     """Every heap of this process (``GetProcessHeaps``), grown until the list fits."""
-    size = 64
-    while True:
+
+    def attempt(size: int) -> frozenset[int] | Grow:
         heaps = ffi.new("HANDLE[]", size)
         count = kernel32.GetProcessHeaps(size, heaps)
         if count == 0:
             raise_winerror("GetProcessHeaps")
         if count <= size:
             return frozenset(int(heaps[i]) for i in range(count))
-        size = count + 16  # more heaps than room: the count says how many
+        return Grow(count + 16)  # more heaps than room: the count says how many
+
+    return grow_until_it_fits("GetProcessHeaps", attempt, 64)
 
 
 class Heap(Win32Handle):

@@ -20,12 +20,13 @@ from typing import ClassVar
 
 from typing_extensions import Self
 
-from ..._bindings._constants import WORD_MAX, WinError
+from ..._bindings._constants import WORD_MAX
 from ..._bindings._errors import last_error, raise_winerror
 from ..._bindings._kernel32._modules import LoadFlag, ModuleHandleFlag
 from ..._bindings._native import ffi, kernel32
 from ..._bindings._types import CData
 from ..._win32._arguments import file_path, flag_bits, integer, text
+from ..._win32._buffers import Grow, grow_until_it_fits
 from ..._win32._catalogue import Entry
 from ..._win32._handles import Win32Handle
 from .._files._resource_names import ResourceId, language_id, resource_id
@@ -33,7 +34,6 @@ from .._files._resource_names import ResourceId, language_id, resource_id
 __all__ = ["Module"]
 
 _MAX_PATH = 260
-_LONGEST_PATH = 32_768
 
 
 class Module(Win32Handle):
@@ -104,17 +104,17 @@ class Module(Win32Handle):
     @property
     def path(self) -> str:
         """The module's full file name (``GetModuleFileNameW``)."""
-        size = _MAX_PATH
-        while True:
+
+        def attempt(size: int) -> str | Grow:
             buffer = ffi.new("WCHAR[]", size)
             length = self._call(kernel32.GetModuleFileNameW, buffer, size)
             if length == 0:
                 raise_winerror("GetModuleFileNameW")
-            if length < size:  # truncation returns size (and ERROR_INSUFFICIENT_BUFFER)
+            if length < size:
                 return str(ffi.unpack(buffer, length))
-            if size >= _LONGEST_PATH:
-                raise_winerror("GetModuleFileNameW", WinError.INSUFFICIENT_BUFFER)
-            size *= 4
+            return Grow()  # truncated: it returns size, and says nothing of the length needed
+
+        return grow_until_it_fits("GetModuleFileNameW", attempt, _MAX_PATH)
 
     def symbol(self, name: str | int) -> int:
         """The address of an exported function or variable, by name or by ordinal (``GetProcAddress``).

@@ -23,6 +23,7 @@ from ..._bindings._errors import last_error, raise_winerror
 from ..._bindings._native import ffi, user32
 from ..._bindings._user32 import DesktopAccess, UserObjectInformation, WindowStationAccess
 from ..._win32._arguments import integer
+from ..._win32._buffers import Grow, grow_until_it_fits
 from ..._win32._catalogue import Entry
 from ..._win32._handles import KernelHandle
 
@@ -32,15 +33,17 @@ __all__ = ["Desktop", "WindowStation"]
 def _name(value: int) -> str:
     """``GetUserObjectInformationW(UOI_NAME)``, growing the buffer as asked."""
     needed = ffi.new("DWORD *")
-    size = 64
-    while True:
+
+    def attempt(size: int) -> str | Grow:  # size in bytes
         buffer = ffi.new("WCHAR[]", size // 2)
         if user32.GetUserObjectInformationW(value, UserObjectInformation.NAME, buffer, size, needed):
             return str(ffi.string(buffer))
         error = last_error()
-        if error != WinError.INSUFFICIENT_BUFFER or needed[0] <= size:
-            raise_winerror("GetUserObjectInformationW", error)
-        size = int(needed[0]) + 2
+        if error == WinError.INSUFFICIENT_BUFFER:
+            return Grow(int(needed[0]) + 2)
+        raise_winerror("GetUserObjectInformationW", error)
+
+    return grow_until_it_fits("GetUserObjectInformationW", attempt, 64)
 
 
 class _UserObject(KernelHandle):

@@ -45,6 +45,7 @@ from ..._bindings._errors import check_bool, last_error, raise_winerror
 from ..._bindings._native import advapi32, ffi, kernel32
 from ..._bindings._types import CData
 from ..._win32._arguments import flag_bits, member, str_sequence, text
+from ..._win32._buffers import Grow, grow_until_it_fits
 from ..._win32._catalogue import Entry
 from ..._win32._handles import KernelHandle, security_attributes
 from .._processes._process import Process
@@ -226,17 +227,18 @@ class AccessToken(KernelHandle):
 
     def _information(self, info_class: TokenInformationClass) -> Any:
         """GetTokenInformation's buffer for *info_class*, grown until it fits."""
-        size = 256
         needed = ffi.new("DWORD *")
-        while True:
+
+        def attempt(size: int) -> CData | Grow:
             buffer = ffi.new("char[]", size)
-            ok = self._call(advapi32.GetTokenInformation, int(info_class), buffer, size, needed)
-            if ok:
+            if self._call(advapi32.GetTokenInformation, int(info_class), buffer, size, needed):
                 return buffer
             error = last_error()
-            if error not in (WinError.INSUFFICIENT_BUFFER, WinError.BAD_LENGTH) or needed[0] <= size:
-                raise_winerror("GetTokenInformation", error)
-            size = int(needed[0])
+            if error in (WinError.INSUFFICIENT_BUFFER, WinError.BAD_LENGTH):
+                return Grow(int(needed[0]))
+            raise_winerror("GetTokenInformation", error)
+
+        return grow_until_it_fits("GetTokenInformation", attempt, 256)
 
     @property
     def user_sid(self) -> str:
@@ -285,18 +287,20 @@ class AccessToken(KernelHandle):
 
     @staticmethod
     def _lookup_name(luid: CData) -> str:
-        size = 64
         length = ffi.new("DWORD *")
         key = ffi.new("LUID *", luid)
-        while True:
+
+        def attempt(size: int) -> str | Grow:
             name = ffi.new("WCHAR[]", size)
             length[0] = size
             if advapi32.LookupPrivilegeNameW(ffi.NULL, key, name, length):
                 return str(ffi.string(name, length[0]))
             error = last_error()
-            if error != WinError.INSUFFICIENT_BUFFER or length[0] <= size:
-                raise_winerror("LookupPrivilegeNameW", error)
-            size = int(length[0]) + 1
+            if error == WinError.INSUFFICIENT_BUFFER:
+                return Grow(int(length[0]) + 1)  # the length asked for leaves out the NUL
+            raise_winerror("LookupPrivilegeNameW", error)
+
+        return grow_until_it_fits("LookupPrivilegeNameW", attempt, 64)
 
     def enable_privilege(self, name: str) -> None:
         """Enable a privilege the token holds (needs ``TokenAccess.ADJUST_PRIVILEGES``).

@@ -33,6 +33,7 @@ from ..._bindings._constants import DWORD_MAX, WORD_MAX, WinError
 from ..._bindings._errors import check_bool, last_error, raise_winerror
 from ..._bindings._native import advapi32, ffi
 from ..._win32._arguments import bytes_like, file_path, integer, member, object_name, str_sequence
+from ..._win32._buffers import Grow, grow_until_it_fits
 from ..._win32._catalogue import Entry
 from ..._win32._handles import Win32Handle
 
@@ -162,21 +163,25 @@ class EventLog(Win32Handle):
         """
         direction = EventLogReadFlag.BACKWARDS_READ if backwards else EventLogReadFlag.FORWARDS_READ
         flags = int(EventLogReadFlag.SEQUENTIAL_READ | direction)
-        size = 4096
         read = ffi.new("DWORD *")
         needed = ffi.new("DWORD *")
-        while True:
+
+        def batch(size: int) -> bytes | Grow | None:
+            """The next records that fit in *size* bytes; None at the end of the log."""
             buffer = ffi.new("BYTE[]", size)
-            ok = self._call(advapi32.ReadEventLogW, flags, 0, buffer, size, read, needed)
-            if not ok:
-                error = last_error()
-                if error == WinError.HANDLE_EOF:
-                    return
-                if error == WinError.INSUFFICIENT_BUFFER and needed[0] > size:
-                    size = int(needed[0])
-                    continue
-                raise_winerror("ReadEventLogW", error)
-            raw = bytes(ffi.buffer(buffer, read[0]))
+            if self._call(advapi32.ReadEventLogW, flags, 0, buffer, size, read, needed):
+                return bytes(ffi.buffer(buffer, read[0]))
+            error = last_error()
+            if error == WinError.HANDLE_EOF:
+                return None
+            if error == WinError.INSUFFICIENT_BUFFER:  # the next record alone is larger
+                return Grow(int(needed[0]))
+            raise_winerror("ReadEventLogW", error)
+
+        while True:
+            raw = grow_until_it_fits("ReadEventLogW", batch, 4096)
+            if raw is None:
+                return
             offset = 0
             while offset + _HEADER <= len(raw):
                 length = int.from_bytes(raw[offset : offset + 4], "little")

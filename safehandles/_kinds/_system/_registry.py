@@ -34,6 +34,7 @@ from ..._bindings._errors import raise_status, winerror_exception
 from ..._bindings._native import advapi32, ffi
 from ..._bindings._types import CData
 from ..._win32._arguments import access_mask, object_name
+from ..._win32._buffers import Grow, grow_until_it_fits
 from ..._win32._catalogue import Entry
 from ..._win32._handles import KernelHandle, destroy_keeping_last_error, security_attributes
 from ._registry_values import RegistryValue, decode, encode
@@ -214,14 +215,20 @@ class RegistryKey(KernelHandle):
         kind = ffi.new("DWORD *")
         size = ffi.new("DWORD *")
         status = self._call(advapi32.RegQueryValueExW, checked, ffi.NULL, kind, ffi.NULL, size)
-        while status in (0, WinError.MORE_DATA):
-            capacity = max(int(size[0]), 1)
+        if status not in (0, WinError.MORE_DATA):
+            raise_status("RegQueryValueExW", status, checked)
+
+        def attempt(capacity: int) -> RegistryValue | Grow:
             data = ffi.new("BYTE[]", capacity)
             size[0] = capacity
             status = self._call(advapi32.RegQueryValueExW, checked, ffi.NULL, kind, data, size)
             if status == 0:
                 return decode(bytes(ffi.buffer(data, size[0])), int(kind[0]))
-        raise_status("RegQueryValueExW", status, checked)
+            if status == WinError.MORE_DATA:  # the value grew since it was sized
+                return Grow(int(size[0]))
+            raise_status("RegQueryValueExW", status, checked)
+
+        return grow_until_it_fits("RegQueryValueExW", attempt, max(int(size[0]), 1))
 
     def set_value(self, name: str | None, data: object, value_type: ValueType | None = None) -> None:
         """Set a value (``""`` or None: the default value).
@@ -275,25 +282,29 @@ class RegistryKey(KernelHandle):
         name_length = ffi.new("DWORD *")
         kind = ffi.new("DWORD *")
         size = ffi.new("DWORD *")
-        capacity = 256
-        data = ffi.new("BYTE[]", capacity)
         index = 0
-        while True:
+
+        def value_at(capacity: int) -> tuple[str, RegistryValue] | Grow | None:
+            """The value at *index* if its data fits in *capacity* bytes; None past the last one."""
+            data = ffi.new("BYTE[]", capacity)
             name_length[0] = _MAX_VALUE_NAME
             size[0] = capacity
             status = self._call(advapi32.RegEnumValueW, index, name, name_length, ffi.NULL, kind, data, size)
-            if status == WinError.MORE_DATA and size[0] > capacity:  # only the data can be too long
-                capacity = int(size[0])
-                data = ffi.new("BYTE[]", capacity)
-                continue
+            if status == WinError.MORE_DATA:  # only the data can be too long
+                return Grow(int(size[0]))
             if status == WinError.NO_MORE_ITEMS:
-                return
+                return None
             if status != 0:
                 raise_status("RegEnumValueW", status)
-            yield (
-                str(ffi.unpack(name, name_length[0])),
-                decode(bytes(ffi.buffer(data, size[0])), int(kind[0])),
+            return str(ffi.unpack(name, name_length[0])), decode(
+                bytes(ffi.buffer(data, size[0])), int(kind[0])
             )
+
+        while True:
+            entry = grow_until_it_fits("RegEnumValueW", value_at, 256)
+            if entry is None:
+                return
+            yield entry
             index += 1
 
     def delete_subkey(self, subkey: str) -> None:
