@@ -37,6 +37,7 @@ from .._bindings._constants import ProcessAccess, WinError
 from .._bindings._errors import raise_ntstatus
 from .._bindings._native import ffi, ntdll
 from .._kinds._processes._process import Process
+from .._win32._buffers import Grow, grow_until_it_fits
 from .._win32._objects import object_type_name
 
 __all__ = ["HandleInfo", "handle_census", "list_handles"]
@@ -66,20 +67,22 @@ class HandleInfo:
 
 def _query(information_class: int, *, per_object: bool = False) -> Any:
     """Run an Nt query that reports the size it needs, growing the buffer until it fits."""
-    size = 1 << 16
-    while True:
+    function = "NtQueryObject" if per_object else "NtQuerySystemInformation"
+    needed = ffi.new("ULONG *")
+
+    def attempt(size: int) -> Any:
         buffer = ffi.new("char[]", size)
-        needed = ffi.new("ULONG *")
         if per_object:
             status = ntdll.NtQueryObject(0, information_class, buffer, size, needed)
         else:
             status = ntdll.NtQuerySystemInformation(information_class, buffer, size, needed)
-        if status != _STATUS_INFO_LENGTH_MISMATCH:
-            break
-        size = max(size * 2, int(needed[0]) + 65536)  # the table may grow before the next try
-    if status != 0:
-        raise_ntstatus("NtQueryObject" if per_object else "NtQuerySystemInformation", status)
-    return buffer
+        if status == _STATUS_INFO_LENGTH_MISMATCH:
+            return Grow(int(needed[0]) + 65536)  # the table may grow before the next try
+        if status != 0:
+            raise_ntstatus(function, status)
+        return buffer
+
+    return grow_until_it_fits(function, attempt, 1 << 16)
 
 
 def _table() -> list[tuple[int, int, int, int, int]]:
