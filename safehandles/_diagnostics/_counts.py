@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .._bindings._constants import DWORD_MAX
 from .._kinds._processes._process import Process
 from .._win32._arguments import integer
 
@@ -18,6 +19,6 @@ def process_handle_count(process: Process | int | None = None) -> int:
         return Process.current().handle_count()
     if isinstance(process, Process):
         return process.handle_count()
-    pid = integer(process, "process", minimum=0, maximum=0xFFFF_FFFF, expected="a Process, a pid or None")
+    pid = integer(process, "process", minimum=0, maximum=DWORD_MAX, expected="a Process, a pid or None")
     with Process.open(pid) as opened:
         return opened.handle_count()

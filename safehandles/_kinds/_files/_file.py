@@ -35,7 +35,15 @@ from typing import IO, Any, Final
 
 from typing_extensions import Self
 
-from ..._bindings._constants import DWORD_MAX, INVALID_HANDLE_VALUE, LONGLONG_MAX, NULL, QWORD_MAX, WinError
+from ..._bindings._constants import (
+    DWORD_MAX,
+    INVALID_HANDLE_VALUE,
+    LONG_MAX,
+    LONGLONG_MAX,
+    NULL,
+    QWORD_MAX,
+    WinError,
+)
 from ..._bindings._errors import check_bool, last_error, raise_winerror
 from ..._bindings._kernel32._files import (
     CreationDisposition,
@@ -335,9 +343,7 @@ class File(PeekableStream):
         Python file is flushed first, so writes through the handle come after it.
         """
         if isinstance(file, int):
-            fd = integer(
-                file, "file", minimum=0, maximum=0x7FFF_FFFF, expected="a file object or a descriptor"
-            )
+            fd = integer(file, "file", minimum=0, maximum=LONG_MAX, expected="a file object or a descriptor")
         else:
             fileno = getattr(file, "fileno", None)
             if fileno is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing_extensions import Self
 
-from ..._bindings._constants import SemaphoreAccess
+from ..._bindings._constants import LONG_MAX, SemaphoreAccess
 from ..._bindings._errors import check_bool
 from ..._bindings._native import ffi, kernel32
 from ..._win32._arguments import integer
@@ -14,8 +14,6 @@ from ..._win32._handles import security_attributes
 from ..._win32._named import NamedWaitableHandle
 
 __all__ = ["Semaphore"]
-
-_LONG_MAX = 0x7FFF_FFFF  # the counts are LONGs
 
 
 class Semaphore(NamedWaitableHandle):
@@ -46,7 +44,7 @@ class Semaphore(NamedWaitableHandle):
         ``0 <= initial_count <= maximum_count`` and ``maximum_count >= 1``. For an
         existing semaphore the counts are ignored, as Windows ignores them.
         """
-        maximum = integer(maximum_count, "maximum_count", minimum=1, maximum=_LONG_MAX)
+        maximum = integer(maximum_count, "maximum_count", minimum=1, maximum=LONG_MAX)  # the counts are LONGs
         initial = integer(initial_count, "initial_count", minimum=0, maximum=maximum)
         return cls._create(
             "CreateSemaphoreW",
@@ -69,7 +67,7 @@ class Semaphore(NamedWaitableHandle):
 
     def release(self, count: int = 1) -> int:
         """Give back *count* units; return the count before. Past the maximum: ``OSError`` 298."""
-        count = integer(count, "count", minimum=1, maximum=_LONG_MAX)
+        count = integer(count, "count", minimum=1, maximum=LONG_MAX)
         previous = ffi.new("LONG *")
         check_bool(self._call(kernel32.ReleaseSemaphore, count, previous), "ReleaseSemaphore")
         return int(previous[0])
