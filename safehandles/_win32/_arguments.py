@@ -119,8 +119,7 @@ def access_mask(access: int, rights: type[enum.IntFlag] | None) -> int:
     allows any of the 16 object-specific bits.
     """
     what = "access rights" if rights is None else f"{rights.__name__} rights"
-    if isinstance(access, bool) or not isinstance(access, int):
-        raise TypeError(f"access must be an int made of {what}, not {type(access).__name__}")
+    access = _int(access, "access", f"an int made of {what}")
     if access < 0:
         raise ValueError(f"access must be a mask of {what} (an int >= 0), not {access}")
     if access > DWORD_MAX:

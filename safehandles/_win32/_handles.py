@@ -145,24 +145,21 @@ class Win32Handle(SafeHandleZeroOrMinusOneIsInvalid):
 
         Called by :meth:`from_raw` through ``_call``, holding a reference.
         Overrides add what the kind can tell about its objects and call this first.
+        Here: the "no handle" value, negative values but the kind's pseudo-handles,
+        and owned pseudo-handles are refused.
         """
-        self._check_value(value, owns_handle=self._owns, invalid=self.is_invalid)
-
-    @classmethod
-    def _check_value(cls, value: int, *, owns_handle: bool, invalid: bool) -> None:
-        """Refuse the "no handle" value, negative values but the pseudo-handles, owned pseudo-handles."""
-        kind = cls.__name__
-        if invalid:
+        kind = type(self).__name__
+        if self.is_invalid:
             raise ValueError(f'{value:#x} is the value meaning "no handle" for {kind}, not a handle')
-        if value in cls._pseudo_handles:
-            if owns_handle:
+        if value in self._pseudo_handles:
+            if self._owns:
                 raise ValueError(
                     f"{value:#x} is a pseudo-handle of {kind}: it is never closed, so it can only be "
                     "wrapped as borrowed (owns_handle=False)"
                 )
             return
         if value < 0:
-            accepted = ", ".join(f"{pseudo:#x}" for pseudo in sorted(cls._pseudo_handles, reverse=True))
+            accepted = ", ".join(f"{pseudo:#x}" for pseudo in sorted(self._pseudo_handles, reverse=True))
             raise ValueError(
                 f"{value:#x} is not a handle of {kind}: negative values are pseudo-handles, and {kind} "
                 + (f"accepts only {accepted}" if accepted else "has none")

@@ -53,7 +53,6 @@ from ..._bindings._ws2_32 import (
     WsaFlag,
 )
 from ..._core._errors import ObjectDisposedError
-from ..._core._safehandle import _signed_pointer
 from ..._win32._adoption import adopt_returned
 from ..._win32._arguments import bytes_like, integer, member
 from ..._win32._catalogue import Entry
@@ -132,10 +131,10 @@ class Socket(KernelHandle):
     )
 
     def set_handle(self, value: int) -> None:
-        if self._owns and value != INVALID_SOCKET:
+        super().set_handle(value)  # first: a value that is no SOCKET is refused before Winsock is touched
+        if self._owns and not self.is_invalid:
             self._library.acquire()
             self._winsock.append(None)
-        super().set_handle(value)
 
     def _give_back_winsock(self) -> None:
         try:
@@ -244,7 +243,6 @@ class Socket(KernelHandle):
         ``TypeError`` (``getsockopt`` fails with ``WSAENOTSOCK``), and either
         is left alone; any other failure of that check raises ``OSError``.
         """
-        value = _signed_pointer(value)  # TypeError for a non-int, ValueError for one wider than a SOCKET
         with winsock.started():  # until the wrapper holds its own Winsock reference
             return super().from_raw(value, owns_handle=owns_handle)
 
