@@ -1,4 +1,4 @@
-"""kernel32.dll, I/O completion ports: declarations and their typed surface."""
+"""kernel32.dll, I/O completion ports and I/O cancellation: declarations and their typed surface."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ BOOL GetQueuedCompletionStatus(HANDLE CompletionPort, DWORD *lpNumberOfBytesTran
                                DWORD dwMilliseconds);
 BOOL PostQueuedCompletionStatus(HANDLE CompletionPort, DWORD dwNumberOfBytesTransferred,
                                 ULONG_PTR dwCompletionKey, ADDRESS lpOverlapped);
+/* Cancels the synchronous I/O call another thread is blocked in (the handle needs
+   THREAD_TERMINATE); FALSE with ERROR_NOT_FOUND when that thread is in none. */
+BOOL CancelSynchronousIo(HANDLE hThread);
 """
 
 
@@ -60,3 +63,4 @@ class CompletionPorts(Protocol):
     def PostQueuedCompletionStatus(
         self, CompletionPort: int, dwNumberOfBytesTransferred: int, dwCompletionKey: int, lpOverlapped: int, /
     ) -> int: ...
+    def CancelSynchronousIo(self, hThread: int, /) -> int: ...
