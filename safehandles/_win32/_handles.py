@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, ClassVar, Final, overload
 from typing_extensions import Self
 
 from .._bindings._constants import NULL, STILL_ACTIVE, DuplicateOption, HandleFlag, WaitResult
-from .._bindings._errors import check_bool, raise_winerror, winerror_exception
+from .._bindings._errors import check_bool, winerror_exception
 from .._bindings._native import ffi, kernel32
 from .._bindings._types import CData
 from .._core._safehandle import SafeHandleZeroOrMinusOneIsInvalid
 from ._adoption import adopt_returned, adopt_written
 from ._arguments import access_mask, milliseconds
+from ._interruptible import wait_objects
 from ._objects import granted_access, object_type_name
 
 if TYPE_CHECKING:
@@ -354,11 +355,13 @@ class WaitableHandle(KernelHandle):
     __slots__ = ()
 
     def _wait(self, timeout: float | None) -> int:
-        """Wait, holding a reference throughout: a concurrent close waits for the wait."""
-        result = self._call(kernel32.WaitForSingleObject, milliseconds(timeout))
-        if result == WaitResult.FAILED:
-            raise_winerror("WaitForSingleObject")
-        return result
+        """Wait, holding a reference throughout: a concurrent close waits for the wait.
+
+        The one path of every single-object wait; Ctrl+C interrupts it in the
+        main thread (see ``_interruptible``), with the reference held around all its slices.
+        """
+        ms = milliseconds(timeout)
+        return self._call(lambda value: wait_objects((value,), False, ms))
 
     def _exit_code(self, getter: Callable[[int, CData], int], function: str) -> int | None:
         """A process's or thread's exit code from *getter*, or None while it runs."""
@@ -372,6 +375,8 @@ class WaitableHandle(KernelHandle):
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until the object is signalled: True if it was, False on timeout.
 
-        *timeout* is in seconds; None waits forever.
+        *timeout* is in seconds; None waits forever. In the main thread Ctrl+C
+        interrupts the wait with ``KeyboardInterrupt`` (within 50 ms), and the
+        object's signal is left as it was.
         """
         return self._wait(timeout) != WaitResult.TIMEOUT

@@ -24,6 +24,7 @@ from ..._bindings._native import ffi, kernel32
 from ..._win32._arguments import integer, milliseconds
 from ..._win32._catalogue import Entry
 from ..._win32._handles import KernelHandle
+from ..._win32._interruptible import call_in_slices
 
 __all__ = ["CompletionStatus", "IoCompletionPort"]
 
@@ -98,13 +99,25 @@ class IoCompletionPort(KernelHandle):
 
         A packet for an operation that failed is returned with its ``error``
         set, not raised: it still carries the key and ``OVERLAPPED`` to clean up.
+        In the main thread Ctrl+C interrupts the wait with ``KeyboardInterrupt``
+        (within 50 ms); no packet is taken off the queue then.
         """
         ms = milliseconds(timeout)
         count = ffi.new("DWORD *")
         key = ffi.new("ULONG_PTR *")
         overlapped = ffi.new("ADDRESS *")
-        ok = self._call(kernel32.GetQueuedCompletionStatus, count, key, overlapped, ms)
-        error = 0 if ok else last_error()
+
+        def dequeue(port: int, slice_ms: int) -> tuple[int, int]:
+            ok = kernel32.GetQueuedCompletionStatus(port, count, key, overlapped, slice_ms)
+            return ok, 0 if ok else last_error()  # read at once: a signal handler may run next
+
+        def timed_out(result: tuple[int, int]) -> bool:
+            ok, error = result
+            return not ok and overlapped[0] == 0 and error == WinError.WAIT_TIMEOUT
+
+        ok, error = self._call(
+            lambda port: call_in_slices(lambda slice_ms: dequeue(port, slice_ms), ms, timed_out)
+        )
         if not ok and overlapped[0] == 0:
             if error == WinError.WAIT_TIMEOUT:
                 return None

@@ -33,9 +33,16 @@ from ..._win32._adoption import adopt_written
 from ..._win32._arguments import integer, member, milliseconds, object_name
 from ..._win32._catalogue import Entry
 from ..._win32._handles import security_attributes
+from ..._win32._interruptible import call_cancellable
 from ..._win32._stream import PeekableStream
 
 __all__ = ["NamedPipeServer", "Pipe", "PipeEnd"]
+
+
+def _connect(value: int) -> tuple[int, int]:
+    """``ConnectNamedPipe`` and its last error, read in the thread that made the call."""
+    ok = kernel32.ConnectNamedPipe(value, ffi.NULL)
+    return ok, 0 if ok else last_error()
 
 
 class PipeEnd(PeekableStream):
@@ -201,13 +208,14 @@ class NamedPipeServer(PipeEnd):
         """Wait for a client to open the pipe (``ConnectNamedPipe``).
 
         Returns at once if a client connected before the call
-        (``ERROR_PIPE_CONNECTED`` counts as connected).
+        (``ERROR_PIPE_CONNECTED`` counts as connected). In the main thread
+        Ctrl+C interrupts the wait with ``KeyboardInterrupt`` (the call is
+        cancelled with ``CancelSynchronousIo``; see ``_win32/_interruptible``),
+        and the instance can be connected again.
         """
         self._require_synchronous("connect")
-        if self._call(kernel32.ConnectNamedPipe, ffi.NULL):
-            return
-        error = last_error()
-        if error != WinError.PIPE_CONNECTED:
+        ok, error = call_cancellable(self, _connect)
+        if not ok and error != WinError.PIPE_CONNECTED:
             raise_winerror("ConnectNamedPipe", error)
 
     def disconnect(self) -> None:

@@ -2,7 +2,8 @@
 
 Every handle is referenced for the whole wait, so closing one of them from
 another thread is deferred until the wait returns instead of letting the OS
-wait on a recycled value.
+wait on a recycled value. In the main thread Ctrl+C interrupts the wait
+(``_win32/_interruptible``).
 """
 
 from __future__ import annotations
@@ -10,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..._bindings._constants import MAXIMUM_WAIT_OBJECTS, WaitResult
-from ..._bindings._errors import raise_winerror
-from ..._bindings._native import ffi, kernel32
 from ..._core._errors import AbandonedMutexError
 from ..._core._safehandle import hold_all
 from ..._win32._arguments import milliseconds
 from ..._win32._handles import WaitableHandle
+from ..._win32._interruptible import wait_objects
 
 __all__ = ["wait_all", "wait_any"]
 
@@ -29,9 +29,7 @@ def _wait_multiple(handles: Iterable[WaitableHandle], wait_all: bool, timeout: f
         raise ValueError(f"can wait on 1 to {MAXIMUM_WAIT_OBJECTS} handles at once, not {len(waited)}")
     ms = milliseconds(timeout)
     with hold_all(waited) as values:
-        result = kernel32.WaitForMultipleObjects(len(values), ffi.new("HANDLE[]", values), wait_all, ms)
-        if result == WaitResult.FAILED:
-            raise_winerror("WaitForMultipleObjects")
+        result = wait_objects(values, wait_all, ms)
     abandoned = result - WaitResult.ABANDONED_0
     if 0 <= abandoned < len(waited):
         if wait_all:
