@@ -36,7 +36,7 @@ pytestmark = pytest.mark.windows
 #: When SIGINT is raised, into a wait of 5 s.
 SIGNAL_AFTER: Final = 0.3
 #: How soon after SIGINT KeyboardInterrupt must arrive: the 100 ms promised, plus slack
-#: for Wine's scheduling (measured: about 50 ms at most under Wine).
+#: for the scheduling of a loaded machine (a slice is 50 ms; Wine adds a few ms).
 LATENCY: Final = 0.1 + 0.05
 #: How long the signalling thread lets a wait without timeout run before it ends the wait
 #: itself (so the old, uninterruptible code fails the test instead of hanging it).

@@ -194,12 +194,18 @@ def call_cancellable(handle: SafeHandle, function: Callable[[int], _R]) -> _R:
                 done.set()
 
     with Event.create(manual_reset=True) as done:
-        _thread.start_new_thread(run, ())
+        started = False
         try:
+            _thread.start_new_thread(run, ())
+            started = True
             done.wait()
         except BaseException:
             cancelled.append(None)
-            _cancel_until_returned(helper, done)
+            # Not started: there is no thread, or an interrupt came in the bytecode after it
+            # started; that thread then finds the flag set before it calls, or else holds
+            # its own reference for a call that ends with the next client.
+            if started:
+                _cancel_until_returned(helper, done)
             raise
     if errors:
         raise errors[0]
