@@ -85,9 +85,11 @@ def sigint(delay: float = SIGNAL_AFTER, way_out: Callable[[], object] | None = N
         thread.join()
 
 
-def interrupt(wait: Callable[[], object], way_out: Callable[[], object] | None = None) -> float:
+def interrupt(
+    wait: Callable[[], object], way_out: Callable[[], object] | None = None, delay: float = SIGNAL_AFTER
+) -> float:
     """Run *wait* with SIGINT raised into it: assert KeyboardInterrupt; return its latency."""
-    with pytest.raises(KeyboardInterrupt), sigint(way_out=way_out) as signaller:
+    with pytest.raises(KeyboardInterrupt), sigint(delay, way_out) as signaller:
         wait()
     return time.perf_counter() - signaller.raised_at
 
@@ -222,6 +224,62 @@ def test_ctrl_c_interrupts_the_wait_and_leaves_the_handle_usable(
     assert blocker.wait(1) is True
 
 
+class _SignalBeforeConnect:
+    """kernel32 as the pipe module sees it: SIGINT is raised in the thread about to call
+    ``ConnectNamedPipe``, *pause* s before it calls (the real call is made)."""
+
+    def __init__(self, real: Any, pause: float) -> None:
+        self._real = real
+        self._pause = pause
+        self.raised_at = 0.0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def ConnectNamedPipe(self, *args: Any) -> Any:
+        self.raised_at = time.perf_counter()
+        signal.raise_signal(signal.SIGINT)
+        time.sleep(self._pause)
+        return self._real.ConnectNamedPipe(*args)
+
+
+@pytest.mark.handle_leaks
+@pytest.mark.parametrize("pause", [0, 0.01, 0.2])
+def test_ctrl_c_before_the_helper_is_inside_connect_still_ends_it(
+    monkeypatch: pytest.MonkeyPatch, pause: float
+) -> None:
+    # The interrupt reaches the main thread before the helper thread is inside the call, so
+    # the first cancels find nothing to cancel (ERROR_NOT_FOUND): they are retried until the
+    # call is there to end. Without that retry this connect would wait for a client.
+    path = rf"\\.\pipe\safehandles-interrupt-{os.getpid()}-{next(_pipe_names)}"
+    patched = _SignalBeforeConnect(kernel32, pause)
+    monkeypatch.setattr(pipe_module, "kernel32", patched)
+    clients: list[sh.File] = []
+    finished = threading.Event()
+
+    def way_out() -> None:  # only if the cancel was lost: a client ends the wait
+        if not finished.wait(WAY_OUT):
+            with contextlib.suppress(OSError):
+                clients.append(sh.File.open(path, access="rw"))
+
+    with sh.NamedPipeServer.create(path) as server:
+        rescuer = threading.Thread(target=way_out)
+        rescuer.start()
+        with pytest.raises(KeyboardInterrupt):
+            server.connect()
+        latency = time.perf_counter() - patched.raised_at
+        finished.set()
+        monkeypatch.undo()
+        assert not clients
+        assert latency < pause + LATENCY
+        with sh.File.open(path, access="rw"):  # the instance is still there to connect
+            server.connect()
+    rescuer.join()
+    for client in clients:
+        client.close()
+
+
+@pytest.mark.handle_leaks
 def test_a_mutex_interrupted_while_waiting_is_not_owned() -> None:
     with sh.Mutex.create() as mutex:
         release, join = _owned_elsewhere(mutex)
@@ -237,6 +295,7 @@ def test_a_mutex_interrupted_while_waiting_is_not_owned() -> None:
             pass
 
 
+@pytest.mark.handle_leaks  # the helper thread's own handle and its event are closed too
 def test_ctrl_c_interrupts_connect_and_the_pipe_serves_a_client_after() -> None:
     path = rf"\\.\pipe\safehandles-interrupt-{os.getpid()}-{next(_pipe_names)}"
     with sh.NamedPipeServer.create(path) as server:

@@ -9,7 +9,7 @@ one native call, ``WaitForSingleObject(h, INFINITE)``, runs no bytecode, so
 Ctrl+C is seen only when the call returns: 5 s late for ``wait(timeout=5)``,
 never without a timeout. ``time.sleep`` escapes this because CPython waits on
 its own SIGINT event as well, but that event is private C API
-(``_PyOS_SigintEvent``), out of reach of a binding in cffi's ABI mode.
+(``_PyOS_SigintEvent``), which a library must not bind to.
 
 Waits: slices against a deadline
 --------------------------------
