@@ -336,6 +336,26 @@ def test_a_handler_that_does_not_raise_lets_the_wait_run_to_its_timeout() -> Non
     assert calls[0] - signaller.raised_at < LATENCY
 
 
+def test_a_sliced_wait_takes_exactly_what_one_wait_takes() -> None:
+    # Released 0.25 s into the main thread's wait, i.e. between or during its slices.
+    with sh.Semaphore.create(0, 5) as semaphore, sh.Event.create() as event:
+        def release() -> None:
+            semaphore.release(2)
+            event.set()
+
+        timer = threading.Timer(0.25, release)
+        timer.start()
+        try:
+            start = time.perf_counter()
+            with semaphore.acquire(timeout=5):
+                assert time.perf_counter() - start < 0.25 + LATENCY
+                assert event.wait(5) is True
+        finally:
+            timer.join()
+        assert event.wait(0) is False  # the auto-reset event's one signal was taken once
+        assert semaphore.release() == 2  # one of the two units taken, and given back by the guard
+
+
 @pytest.mark.parametrize("timeout", [0.2, 0.123, 0.05, 0.001])
 @pytest.mark.parametrize("kind", ["Event.wait", "wait_any", "IoCompletionPort.get"])
 def test_a_timeout_is_exact_in_the_main_thread(kind: str, timeout: float) -> None:
