@@ -52,12 +52,16 @@ from ._bindings._advapi32._services import (
     ServiceType,
 )
 from ._bindings._advapi32._tokens import (
+    ElevationType,
+    GroupAttribute,
     ImpersonationLevel,
     IntegrityLevel,
     PrivilegeAttribute,
     RestrictedTokenFlag,
+    SidNameUse,
     TokenAccess,
     TokenType,
+    WellKnownSid,
 )
 from ._bindings._constants import (
     EventAccess,
@@ -185,7 +189,10 @@ from ._kinds._security._desktop import (
 )
 from ._kinds._security._token import (
     AccessToken,
+    Account,
     Privilege,
+    TokenGroup,
+    account_of,
 )
 from ._kinds._sync._event import Event
 from ._kinds._sync._mutex import Mutex
@@ -219,6 +226,7 @@ from ._win32._handles import (
 __all__ = [
     "AbandonedMutexError",
     "AccessToken",
+    "Account",
     "Acquired",
     "AddressFamily",
     "ChangeFilter",
@@ -234,6 +242,7 @@ __all__ = [
     "CreationFlag",
     "Desktop",
     "DesktopAccess",
+    "ElevationType",
     "Event",
     "EventAccess",
     "EventLog",
@@ -251,6 +260,7 @@ __all__ = [
     "FindEntry",
     "FindFile",
     "GenericAccess",
+    "GroupAttribute",
     "HandleInfo",
     "Heap",
     "HeapOption",
@@ -305,6 +315,7 @@ __all__ = [
     "ServiceStatus",
     "ServiceType",
     "ShutdownHow",
+    "SidNameUse",
     "Snapshot",
     "Socket",
     "SocketKind",
@@ -316,15 +327,18 @@ __all__ = [
     "ThreadAccess",
     "TimerAccess",
     "TokenAccess",
+    "TokenGroup",
     "TokenType",
     "UnsupportedPlatformError",
     "ValueType",
     "WaitableHandle",
     "WaitableTimer",
+    "WellKnownSid",
     "Win32Handle",
     "WindowStation",
     "WindowStationAccess",
     "__version__",
+    "account_of",
     "handle_census",
     "is_tracking",
     "list_handles",
