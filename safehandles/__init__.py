@@ -46,7 +46,11 @@ from ._bindings._advapi32._registry import (
 )
 from ._bindings._advapi32._services import (
     ServiceAccess,
+    ServiceControl,
+    ServiceControlsAccepted,
+    ServiceErrorControl,
     ServiceManagerAccess,
+    ServiceStartType,
     ServiceState,
     ServiceStateFilter,
     ServiceType,
@@ -211,6 +215,7 @@ from ._kinds._system._registry import RegistryKey
 from ._kinds._system._registry_values import RegistryValue
 from ._kinds._system._service import (
     Service,
+    ServiceConfig,
     ServiceEntry,
     ServiceManager,
     ServiceStatus,
@@ -307,9 +312,14 @@ __all__ = [
     "SemaphoreAccess",
     "Service",
     "ServiceAccess",
+    "ServiceConfig",
+    "ServiceControl",
+    "ServiceControlsAccepted",
     "ServiceEntry",
+    "ServiceErrorControl",
     "ServiceManager",
     "ServiceManagerAccess",
+    "ServiceStartType",
     "ServiceState",
     "ServiceStateFilter",
     "ServiceStatus",
