@@ -482,3 +482,10 @@ def test_closed_service_raises_object_disposed() -> None:
             call()
     with pytest.raises(sh.ObjectDisposedError):
         service.wait_for(sh.ServiceState.RUNNING, timeout=0)
+
+
+def test_states_and_start_types_print_by_name() -> None:
+    assert str(sh.ServiceState.RUNNING) == "RUNNING"
+    assert f"{sh.ServiceStartType.DEMAND}" == "DEMAND"
+    assert f"{sh.ServiceErrorControl.NORMAL}" == "NORMAL"
+    assert int(sh.ServiceState.RUNNING) == 4

@@ -470,3 +470,8 @@ def test_integrity_level_prints_by_name() -> None:
     assert str(sh.IntegrityLevel.MEDIUM) == "MEDIUM"
     assert int(sh.IntegrityLevel.MEDIUM) == 0x2000
     assert str(sh.WellKnownSid.ADMINISTRATORS) == "S-1-5-32-544"
+
+
+def test_elevation_type_prints_by_name() -> None:
+    assert f"{sh.ElevationType.LIMITED}" == "LIMITED"
+    assert int(sh.ElevationType.LIMITED) == 3

@@ -164,7 +164,7 @@ class ServiceAccess(enum.IntFlag):
 
 
 class ServiceState(enum.IntEnum):
-    """A service's current state (winsvc.h, SERVICE_STOPPED ...)."""
+    """A service's current state (winsvc.h, SERVICE_STOPPED ...); prints as its name (``RUNNING``)."""
 
     STOPPED = 1
     START_PENDING = 2
@@ -173,6 +173,9 @@ class ServiceState(enum.IntEnum):
     CONTINUE_PENDING = 5
     PAUSE_PENDING = 6
     PAUSED = 7
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ServiceType(enum.IntFlag):
@@ -202,7 +205,7 @@ class ServiceStateFilter(enum.IntEnum):
 
 
 class ServiceStartType(enum.IntEnum):
-    """When a service starts (winnt.h, SERVICE_BOOT_START ...)."""
+    """When a service starts (winnt.h, SERVICE_BOOT_START ...); prints as its name (``DEMAND``)."""
 
     BOOT = 0
     SYSTEM = 1
@@ -210,14 +213,20 @@ class ServiceStartType(enum.IntEnum):
     DEMAND = 3
     DISABLED = 4
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class ServiceErrorControl(enum.IntEnum):
-    """What happens when a service fails to start at boot (winnt.h, SERVICE_ERROR_*)."""
+    """What happens when a service fails to start at boot (winnt.h, SERVICE_ERROR_*); prints as its name."""
 
     IGNORE = 0
     NORMAL = 1
     SEVERE = 2
     CRITICAL = 3
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ServiceControl(enum.IntEnum):

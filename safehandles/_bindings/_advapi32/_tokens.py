@@ -218,12 +218,15 @@ class ElevationType(enum.IntEnum):
 
     ``DEFAULT``: UAC is off or the user is not an administrator, and there is
     no linked token. ``FULL``: the elevated half of a split token. ``LIMITED``:
-    the filtered half an administrator runs with until elevated.
+    the filtered half an administrator runs with until elevated. Prints as its name.
     """
 
     DEFAULT = 1
     FULL = 2
     LIMITED = 3
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class GroupAttribute(enum.IntFlag):

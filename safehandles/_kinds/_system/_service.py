@@ -504,9 +504,8 @@ class Service(_ScHandle):
                 raise exc
             now = time.monotonic()
             if deadline is not None and now >= deadline:
-                shown = current.state.name if isinstance(current.state, ServiceState) else str(current.state)
-                raise TimeoutError(
-                    f"the service is {shown}, not {wanted.name}, after {timeout} s "
+                raise TimeoutError(  # states print by name: "the service is STOPPED, not RUNNING"
+                    f"the service is {current.state}, not {wanted}, after {timeout} s "
                     f"(checkpoint {current.checkpoint}, wait hint {current.wait_hint} s)"
                 )
             pause = min(max(current.wait_hint / 10, _POLL_MIN), _POLL_MAX)
