@@ -25,7 +25,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, ClassVar, NoReturn
+from typing import Any, ClassVar, Final, NoReturn
 
 from typing_extensions import Self
 
@@ -150,6 +150,13 @@ def _enum_or_int(value: int, enum_type: Any) -> Any:
         return enum_type(value)
     except ValueError:
         return value
+
+
+#: The right each ControlService code needs ("ControlService": PAUSE_CONTINUE for the others).
+_CONTROL_RIGHTS: Final = {
+    ServiceControl.STOP: ServiceAccess.STOP,
+    ServiceControl.INTERROGATE: ServiceAccess.INTERROGATE,
+}
 
 
 def _access_denied_hint(exc: OSError, needs: str) -> OSError:
@@ -441,13 +448,16 @@ class Service(_ScHandle):
 
         *code* is a :class:`ServiceControl` or a user-defined code from 128
         to 255, which the service interprets itself. The right needed depends
-        on the code: ``STOP``, ``PAUSE_CONTINUE``, ``INTERROGATE``, or
-        ``USER_DEFINED_CONTROL`` for 128-255 (``ServiceAccess``).
+        on the code: ``STOP``, ``INTERROGATE``, ``USER_DEFINED_CONTROL`` for
+        128-255, and ``PAUSE_CONTINUE`` for the rest (``ServiceAccess``).
+        ``SERVICE_STATUS`` carries no process id: the status's ``pid`` is read
+        with :meth:`status` after the call, and is 0 if the handle lacks
+        ``QUERY_STATUS``. A code the service does not accept raises 1052
+        (``ERROR_INVALID_SERVICE_CONTROL``), a stopped service 1062.
         """
         user_defined = isinstance(code, int) and not isinstance(code, bool)
         if user_defined and USER_CONTROL_MIN <= code <= USER_CONTROL_MAX:
-            control: int = code
-            needs = "ServiceAccess.USER_DEFINED_CONTROL"
+            control, shown, needs = int(code), str(code), ServiceAccess.USER_DEFINED_CONTROL
         else:
             try:
                 named = member(code, ServiceControl, "code")
@@ -456,19 +466,12 @@ class Service(_ScHandle):
                     f"code must be a ServiceControl or a user-defined code from {USER_CONTROL_MIN} "
                     f"to {USER_CONTROL_MAX}, not {code!r}"
                 ) from None
-            control = named
-            needs = {
-                ServiceControl.STOP: "ServiceAccess.STOP",
-                ServiceControl.PAUSE: "ServiceAccess.PAUSE_CONTINUE",
-                ServiceControl.CONTINUE: "ServiceAccess.PAUSE_CONTINUE",
-                ServiceControl.INTERROGATE: "ServiceAccess.INTERROGATE",
-            }.get(named, "ServiceAccess.PAUSE_CONTINUE")
-            code = named
+            needs = _CONTROL_RIGHTS.get(named, ServiceAccess.PAUSE_CONTINUE)
+            control, shown = int(named), named.name
         status = ffi.new("SERVICE_STATUS *")
         # The code by name in the message: "ControlService(PAUSE)", "ControlService(200)".
-        function = f"ControlService({code.name if isinstance(code, ServiceControl) else code})"
         if not self._call(advapi32.ControlService, control, status):
-            _fail(function, f"needs {needs}")
+            _fail(f"ControlService({shown})", f"needs ServiceAccess.{needs.name}")
         # SERVICE_STATUS has no process id: ask for it, when the handle may.
         return self._status_after(status)
 
