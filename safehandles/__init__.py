@@ -46,18 +46,26 @@ from ._bindings._advapi32._registry import (
 )
 from ._bindings._advapi32._services import (
     ServiceAccess,
+    ServiceControl,
+    ServiceControlsAccepted,
+    ServiceErrorControl,
     ServiceManagerAccess,
+    ServiceStartType,
     ServiceState,
     ServiceStateFilter,
     ServiceType,
 )
 from ._bindings._advapi32._tokens import (
+    ElevationType,
+    GroupAttribute,
     ImpersonationLevel,
     IntegrityLevel,
     PrivilegeAttribute,
     RestrictedTokenFlag,
+    SidNameUse,
     TokenAccess,
     TokenType,
+    WellKnownSid,
 )
 from ._bindings._constants import (
     EventAccess,
@@ -185,7 +193,10 @@ from ._kinds._security._desktop import (
 )
 from ._kinds._security._token import (
     AccessToken,
+    Account,
     Privilege,
+    TokenGroup,
+    account_of,
 )
 from ._kinds._sync._event import Event
 from ._kinds._sync._mutex import Mutex
@@ -204,6 +215,7 @@ from ._kinds._system._registry import RegistryKey
 from ._kinds._system._registry_values import RegistryValue
 from ._kinds._system._service import (
     Service,
+    ServiceConfig,
     ServiceEntry,
     ServiceManager,
     ServiceStatus,
@@ -219,6 +231,7 @@ from ._win32._handles import (
 __all__ = [
     "AbandonedMutexError",
     "AccessToken",
+    "Account",
     "Acquired",
     "AddressFamily",
     "ChangeFilter",
@@ -234,6 +247,7 @@ __all__ = [
     "CreationFlag",
     "Desktop",
     "DesktopAccess",
+    "ElevationType",
     "Event",
     "EventAccess",
     "EventLog",
@@ -251,6 +265,7 @@ __all__ = [
     "FindEntry",
     "FindFile",
     "GenericAccess",
+    "GroupAttribute",
     "HandleInfo",
     "Heap",
     "HeapOption",
@@ -297,14 +312,20 @@ __all__ = [
     "SemaphoreAccess",
     "Service",
     "ServiceAccess",
+    "ServiceConfig",
+    "ServiceControl",
+    "ServiceControlsAccepted",
     "ServiceEntry",
+    "ServiceErrorControl",
     "ServiceManager",
     "ServiceManagerAccess",
+    "ServiceStartType",
     "ServiceState",
     "ServiceStateFilter",
     "ServiceStatus",
     "ServiceType",
     "ShutdownHow",
+    "SidNameUse",
     "Snapshot",
     "Socket",
     "SocketKind",
@@ -316,15 +337,18 @@ __all__ = [
     "ThreadAccess",
     "TimerAccess",
     "TokenAccess",
+    "TokenGroup",
     "TokenType",
     "UnsupportedPlatformError",
     "ValueType",
     "WaitableHandle",
     "WaitableTimer",
+    "WellKnownSid",
     "Win32Handle",
     "WindowStation",
     "WindowStationAccess",
     "__version__",
+    "account_of",
     "handle_census",
     "is_tracking",
     "list_handles",

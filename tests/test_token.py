@@ -263,3 +263,215 @@ def test_closed_token_raises_object_disposed() -> None:
     token.close()
     with pytest.raises(sh.ObjectDisposedError):
         token.user_sid  # noqa: B018
+
+
+# -- accounts, groups, membership, elevation ------------------------------------------
+
+
+QUERY_DUPLICATE = READ_DUPLICATE
+
+
+def _account_from_windows(sid: str) -> tuple[str, str]:
+    """Name and domain of *sid* as LookupAccountSidW reports them through ctypes, independently."""
+    loader: Any = ctypes  # WinDLL exists only on Windows
+    dll = loader.WinDLL("advapi32", use_last_error=True)
+    native = ctypes.c_void_p()
+    assert dll.ConvertStringSidToSidW(sid, ctypes.byref(native))
+    try:
+        name, domain = ctypes.create_unicode_buffer(256), ctypes.create_unicode_buffer(256)
+        sizes = ctypes.c_uint32(256), ctypes.c_uint32(256)
+        use = ctypes.c_int()
+        assert dll.LookupAccountSidW(
+            None, native, name, ctypes.byref(sizes[0]), domain, ctypes.byref(sizes[1]), ctypes.byref(use)
+        )
+        return name.value, domain.value
+    finally:
+        loader.WinDLL("kernel32").LocalFree(native)
+
+
+def test_user_account_has_the_name_and_domain_windows_gives_its_sid() -> None:
+    with sh.AccessToken.open_process() as token:
+        user = token.user
+    assert user.sid == _sid_string_from_windows_of_process()
+    assert (user.name, user.domain) == _account_from_windows(user.sid)
+    assert user.use is sh.SidNameUse.USER
+    assert str(user) == f"{user.domain}\\{user.name}"
+
+
+def _sid_string_from_windows_of_process() -> str:
+    with sh.AccessToken.open_process() as token:
+        return _sid_string_from_windows(token)
+
+
+def test_groups_have_accounts_and_attributes() -> None:
+    with sh.AccessToken.open_process() as token:
+        groups = {group.sid: group for group in token.groups()}
+    everyone = groups[sh.WellKnownSid.EVERYONE]
+    assert everyone.account.name == _account_from_windows("S-1-1-0")[0]
+    assert everyone.enabled
+    assert everyone.attributes & sh.GroupAttribute.MANDATORY
+    assert isinstance(everyone.attributes, sh.GroupAttribute)
+    for group in groups.values():
+        assert group.sid.startswith("S-1-")
+        if group.account.name is not None:
+            assert (group.account.name, group.account.domain) == _account_from_windows(group.sid)
+    logon = [group for group in groups.values() if group.attributes & sh.GroupAttribute.LOGON_ID]
+    assert logon  # every interactive token has its logon session's SID, which names no account
+    assert all(str(group.account) == group.sid for group in logon if group.account.name is None)
+
+
+def test_is_member_agrees_with_the_groups_the_token_enables() -> None:
+    with sh.AccessToken.open_process(access=QUERY_DUPLICATE) as token:
+        enabled = {group.sid for group in token.groups() if group.enabled and not group.deny_only}
+        assert token.is_member(sh.WellKnownSid.EVERYONE)
+        assert token.is_member(sh.WellKnownSid.ADMINISTRATORS) == (sh.WellKnownSid.ADMINISTRATORS in enabled)
+        assert token.is_member("S-1-5-32-545") == ("S-1-5-32-545" in enabled)
+        assert not token.is_member(sh.WellKnownSid.LOCAL_SYSTEM)  # tests do not run as SYSTEM
+        assert not token.is_member("S-1-5-21-1-2-3-4242")  # a SID nobody has
+
+
+def test_is_member_of_an_impersonation_token_needs_no_copy() -> None:
+    with (
+        sh.AccessToken.open_process(access=QUERY_DUPLICATE) as process_token,
+        process_token.impersonation_token() as token,
+    ):
+        assert token.is_member(sh.WellKnownSid.EVERYONE)
+
+
+def test_is_member_of_a_primary_token_needs_duplicate_access() -> None:
+    with (
+        sh.AccessToken.open_process() as token,
+        pytest.raises(PermissionError, match=r"DuplicateToken.*TokenAccess\.DUPLICATE"),
+    ):
+        token.is_member(sh.WellKnownSid.EVERYONE)
+
+
+def _open_tokens() -> set[int]:
+    return {value for value in probes.open_handles() if probes.type_name(value) == "Token"}
+
+
+def test_is_member_of_a_primary_token_closes_its_copy() -> None:
+    with sh.AccessToken.open_process(access=QUERY_DUPLICATE) as token:
+        token.is_member(sh.WellKnownSid.EVERYONE)  # warm up
+        before = _open_tokens()
+        assert token.dangerous_get_handle() in before
+        for _ in range(10):
+            token.is_member(sh.WellKnownSid.EVERYONE)
+        assert _open_tokens() == before
+
+
+@pytest.mark.parametrize(
+    ("sid", "error"),
+    [
+        ("", ValueError),
+        ("S-1", ValueError),
+        ("S-2-5-32-544", ValueError),
+        ("S-1-5-32-x", ValueError),
+        ("S-1-5- 32", ValueError),
+        ("S-1-5-32-4294967296", ValueError),
+        ("S-1-5" + "-1" * 16, ValueError),
+        ("S-1-5-32\0-544", ValueError),
+        (544, TypeError),
+        (None, TypeError),
+    ],
+)
+def test_malformed_sids_are_refused_before_any_call(sid: Any, error: type[Exception]) -> None:
+    with sh.AccessToken.open_process(access=QUERY_DUPLICATE) as token, pytest.raises(error):
+        token.is_member(sid)
+    with pytest.raises(error):
+        sh.account_of(sid)
+
+
+def test_account_of_well_known_sids_and_of_an_unmapped_one() -> None:
+    system = sh.account_of(sh.WellKnownSid.LOCAL_SYSTEM)
+    assert (system.name, system.domain) == _account_from_windows("S-1-5-18")
+    assert system.sid == "S-1-5-18"
+    administrators = sh.account_of("S-1-5-32-544")
+    assert administrators.use is sh.SidNameUse.ALIAS
+    nobody = sh.account_of("S-1-5-21-1-2-3-4242")
+    assert (nobody.name, nobody.domain, nobody.use) == (None, None, None)
+    assert str(nobody) == "S-1-5-21-1-2-3-4242"
+    # An authority that fits in 32 bits is written in decimal, a wider one in hex (MS-DTYP 2.4.2.1).
+    assert sh.account_of("S-1-0xFF-1").sid == "S-1-255-1"
+    assert sh.account_of("S-1-0x010000000000-1").sid == "S-1-0x010000000000-1"
+
+
+def test_impersonation_token_is_a_new_token_with_impersonate_and_query_access() -> None:
+    with sh.AccessToken.open_process(access=QUERY_DUPLICATE) as token:
+        copy = token.impersonation_token(sh.ImpersonationLevel.IDENTIFICATION)
+        value = copy.dangerous_get_handle()
+        with copy:
+            assert probes.type_name(value) == "Token"
+            assert copy.token_type is sh.TokenType.IMPERSONATION
+            assert copy.granted_access == sh.TokenAccess.IMPERSONATE | sh.TokenAccess.QUERY
+            assert copy.user_sid == token.user_sid
+        assert not probes.is_open(value)
+
+
+def test_impersonation_token_needs_duplicate_access_and_a_level() -> None:
+    with sh.AccessToken.open_process() as token:
+        with pytest.raises(PermissionError, match="DuplicateToken"):
+            token.impersonation_token()
+        with pytest.raises(ValueError, match="impersonation_level"):
+            token.impersonation_token(7)  # type: ignore[arg-type]
+
+
+def test_elevation_type_matches_elevated() -> None:
+    with sh.AccessToken.open_process() as token:
+        kind = token.elevation_type
+        assert isinstance(kind, sh.ElevationType)
+        if kind is sh.ElevationType.FULL:
+            assert token.elevated
+        if kind is sh.ElevationType.LIMITED:
+            assert not token.elevated
+
+
+def test_linked_token_is_the_other_half_of_a_split_token() -> None:
+    with sh.AccessToken.open_process() as token:
+        kind = token.elevation_type
+        if kind is sh.ElevationType.DEFAULT:
+            with pytest.raises(OSError, match="no linked token") as caught:
+                token.linked_token()
+            assert probes.winerror(caught.value) == 1312
+            return
+        linked = token.linked_token()
+        value = linked.dangerous_get_handle()
+        with linked:
+            assert probes.type_name(value) == "Token"
+            assert linked.user_sid == token.user_sid
+            other = sh.ElevationType.LIMITED if kind is sh.ElevationType.FULL else sh.ElevationType.FULL
+            assert linked.elevation_type is other
+            assert linked.elevated == (other is sh.ElevationType.FULL)
+        assert not probes.is_open(value)
+
+
+@pytest.mark.wine_differs(
+    "the limited half of Wine's split token keeps Administrators enabled and High integrity"
+)
+def test_the_limited_half_of_a_split_token_denies_administrators() -> None:
+    with sh.AccessToken.open_process() as token:
+        kind = token.elevation_type
+        if kind is sh.ElevationType.DEFAULT:
+            pytest.skip("UAC is off: the token is not split")
+        limited = token.linked_token() if kind is sh.ElevationType.FULL else token.duplicate()
+        with limited:
+            administrators = {group.sid: group for group in limited.groups()}[sh.WellKnownSid.ADMINISTRATORS]
+            assert administrators.deny_only
+            assert not limited.is_member(sh.WellKnownSid.ADMINISTRATORS)
+            assert limited.integrity_level is sh.IntegrityLevel.MEDIUM
+
+
+def test_integrity_level_prints_by_name() -> None:
+    with sh.AccessToken.open_process() as token:
+        level = token.integrity_level
+    assert isinstance(level, sh.IntegrityLevel)
+    assert str(level) == level.name
+    assert f"{level}" == level.name
+    assert str(sh.IntegrityLevel.MEDIUM) == "MEDIUM"
+    assert int(sh.IntegrityLevel.MEDIUM) == 0x2000
+    assert str(sh.WellKnownSid.ADMINISTRATORS) == "S-1-5-32-544"
+
+
+def test_elevation_type_prints_by_name() -> None:
+    assert f"{sh.ElevationType.LIMITED}" == "LIMITED"
+    assert int(sh.ElevationType.LIMITED) == 3

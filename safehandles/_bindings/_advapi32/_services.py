@@ -25,6 +25,26 @@ typedef struct _SERVICE_STATUS_PROCESS {
     DWORD dwProcessId;
     DWORD dwServiceFlags;
 } SERVICE_STATUS_PROCESS;
+typedef struct _SERVICE_STATUS {
+    DWORD dwServiceType;
+    DWORD dwCurrentState;
+    DWORD dwControlsAccepted;
+    DWORD dwWin32ExitCode;
+    DWORD dwServiceSpecificExitCode;
+    DWORD dwCheckPoint;
+    DWORD dwWaitHint;
+} SERVICE_STATUS;
+typedef struct _QUERY_SERVICE_CONFIGW {
+    DWORD dwServiceType;
+    DWORD dwStartType;
+    DWORD dwErrorControl;
+    WCHAR *lpBinaryPathName;
+    WCHAR *lpLoadOrderGroup;
+    DWORD dwTagId;
+    WCHAR *lpDependencies;
+    WCHAR *lpServiceStartName;
+    WCHAR *lpDisplayName;
+} QUERY_SERVICE_CONFIGW;
 typedef struct _ENUM_SERVICE_STATUS_PROCESSW {
     WCHAR *lpServiceName;
     WCHAR *lpDisplayName;
@@ -35,6 +55,17 @@ SC_HANDLE OpenSCManagerW(const WCHAR *lpMachineName, const WCHAR *lpDatabaseName
                          DWORD dwDesiredAccess);
 SC_HANDLE OpenServiceW(SC_HANDLE hSCManager, const WCHAR *lpServiceName, DWORD dwDesiredAccess);
 BOOL CloseServiceHandle(SC_HANDLE hSCObject);
+SC_HANDLE CreateServiceW(SC_HANDLE hSCManager, const WCHAR *lpServiceName,
+                         const WCHAR *lpDisplayName, DWORD dwDesiredAccess, DWORD dwServiceType,
+                         DWORD dwStartType, DWORD dwErrorControl, const WCHAR *lpBinaryPathName,
+                         const WCHAR *lpLoadOrderGroup, DWORD *lpdwTagId,
+                         const WCHAR *lpDependencies, const WCHAR *lpServiceStartName,
+                         const WCHAR *lpPassword);
+BOOL DeleteService(SC_HANDLE hService);
+BOOL StartServiceW(SC_HANDLE hService, DWORD dwNumServiceArgs, const WCHAR **lpServiceArgVectors);
+BOOL ControlService(SC_HANDLE hService, DWORD dwControl, SERVICE_STATUS *lpServiceStatus);
+BOOL QueryServiceConfigW(SC_HANDLE hService, QUERY_SERVICE_CONFIGW *lpServiceConfig,
+                         DWORD cbBufSize, DWORD *pcbBytesNeeded);
 BOOL QueryServiceStatusEx(SC_HANDLE hService, int InfoLevel, BYTE *lpBuffer, DWORD cbBufSize,
                           DWORD *pcbBytesNeeded);
 BOOL EnumServicesStatusExW(SC_HANDLE hSCManager, int InfoLevel, DWORD dwServiceType,
@@ -50,6 +81,29 @@ class Services(Protocol):
     ) -> int: ...
     def OpenServiceW(self, hSCManager: int, lpServiceName: WideString, dwDesiredAccess: int, /) -> int: ...
     def CloseServiceHandle(self, hSCObject: int, /) -> int: ...
+    def CreateServiceW(
+        self,
+        hSCManager: int,
+        lpServiceName: WideString,
+        lpDisplayName: WideString,
+        dwDesiredAccess: int,
+        dwServiceType: int,
+        dwStartType: int,
+        dwErrorControl: int,
+        lpBinaryPathName: WideString,
+        lpLoadOrderGroup: WideString,
+        lpdwTagId: CData,
+        lpDependencies: WideString,
+        lpServiceStartName: WideString,
+        lpPassword: WideString,
+        /,
+    ) -> int: ...
+    def DeleteService(self, hService: int, /) -> int: ...
+    def StartServiceW(self, hService: int, dwNumServiceArgs: int, lpServiceArgVectors: CData, /) -> int: ...
+    def ControlService(self, hService: int, dwControl: int, lpServiceStatus: CData, /) -> int: ...
+    def QueryServiceConfigW(
+        self, hService: int, lpServiceConfig: CData, cbBufSize: int, pcbBytesNeeded: CData, /
+    ) -> int: ...
     def QueryServiceStatusEx(
         self, hService: int, InfoLevel: int, lpBuffer: CData, cbBufSize: int, pcbBytesNeeded: CData, /
     ) -> int: ...
@@ -110,7 +164,7 @@ class ServiceAccess(enum.IntFlag):
 
 
 class ServiceState(enum.IntEnum):
-    """A service's current state (winsvc.h, SERVICE_STOPPED ...)."""
+    """A service's current state (winsvc.h, SERVICE_STOPPED ...); prints as its name (``RUNNING``)."""
 
     STOPPED = 1
     START_PENDING = 2
@@ -119,6 +173,9 @@ class ServiceState(enum.IntEnum):
     CONTINUE_PENDING = 5
     PAUSE_PENDING = 6
     PAUSED = 7
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ServiceType(enum.IntFlag):
@@ -145,3 +202,70 @@ class ServiceStateFilter(enum.IntEnum):
     ACTIVE = 1
     INACTIVE = 2
     ALL = 3
+
+
+class ServiceStartType(enum.IntEnum):
+    """When a service starts (winnt.h, SERVICE_BOOT_START ...); prints as its name (``DEMAND``)."""
+
+    BOOT = 0
+    SYSTEM = 1
+    AUTO = 2
+    DEMAND = 3
+    DISABLED = 4
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceErrorControl(enum.IntEnum):
+    """What happens when a service fails to start at boot (winnt.h, SERVICE_ERROR_*); prints as its name."""
+
+    IGNORE = 0
+    NORMAL = 1
+    SEVERE = 2
+    CRITICAL = 3
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceControl(enum.IntEnum):
+    """The control codes ControlService sends (winsvc.h, SERVICE_CONTROL_*).
+
+    Codes 128 to 255 are the service's own ("user-defined"); they need
+    ``ServiceAccess.USER_DEFINED_CONTROL``.
+    """
+
+    STOP = 1
+    PAUSE = 2
+    CONTINUE = 3
+    INTERROGATE = 4
+    PARAMCHANGE = 6
+    NETBINDADD = 7
+    NETBINDREMOVE = 8
+    NETBINDENABLE = 9
+    NETBINDDISABLE = 10
+
+
+#: winsvc.h: the range of user-defined control codes.
+USER_CONTROL_MIN: Final = 128
+USER_CONTROL_MAX: Final = 255
+
+
+class ServiceControlsAccepted(enum.IntFlag):
+    """Which controls a running service accepts (winsvc.h, SERVICE_ACCEPT_*)."""
+
+    STOP = 0x0001
+    PAUSE_CONTINUE = 0x0002
+    SHUTDOWN = 0x0004
+    PARAMCHANGE = 0x0008
+    NETBINDCHANGE = 0x0010
+    HARDWAREPROFILECHANGE = 0x0020
+    POWEREVENT = 0x0040
+    SESSIONCHANGE = 0x0080
+    PRESHUTDOWN = 0x0100
+    TIMECHANGE = 0x0200
+    TRIGGEREVENT = 0x0400
+    USER_LOGOFF = 0x0800
+    LOWRESOURCES = 0x2000
+    SYSTEMLOWRESOURCES = 0x4000

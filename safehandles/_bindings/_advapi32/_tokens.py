@@ -30,6 +30,11 @@ typedef struct _SID_AND_ATTRIBUTES {
 typedef struct _SID_IDENTIFIER_AUTHORITY {
     BYTE Value[6];
 } SID_IDENTIFIER_AUTHORITY;
+/* winnt.h: Groups[ANYSIZE_ARRAY] follows the count at the pointer's alignment (offset 8 on x64). */
+typedef struct _TOKEN_GROUPS {
+    DWORD GroupCount;
+    SID_AND_ATTRIBUTES Groups[1];
+} TOKEN_GROUPS;
 
 BOOL OpenProcessToken(HANDLE ProcessHandle, DWORD DesiredAccess, HANDLE *TokenHandle);
 BOOL OpenThreadToken(HANDLE ThreadHandle, DWORD DesiredAccess, BOOL OpenAsSelf,
@@ -50,6 +55,15 @@ BOOL AdjustTokenPrivileges(HANDLE TokenHandle, BOOL DisableAllPrivileges,
 BOOL LookupPrivilegeValueW(const WCHAR *lpSystemName, const WCHAR *lpName, LUID *lpLuid);
 BOOL LookupPrivilegeNameW(const WCHAR *lpSystemName, LUID *lpLuid, WCHAR *lpName,
                           DWORD *cchName);
+BOOL DuplicateToken(HANDLE ExistingTokenHandle, int ImpersonationLevel,
+                    HANDLE *DuplicateTokenHandle);
+BOOL CheckTokenMembership(HANDLE TokenHandle, void *SidToCheck, BOOL *IsMember);
+BOOL LookupAccountSidW(const WCHAR *lpSystemName, void *Sid, WCHAR *Name, DWORD *cchName,
+                       WCHAR *ReferencedDomainName, DWORD *cchReferencedDomainName,
+                       int *peUse);
+BOOL InitializeSid(void *Sid, SID_IDENTIFIER_AUTHORITY *pIdentifierAuthority,
+                   BYTE nSubAuthorityCount);
+DWORD GetSidLengthRequired(BYTE nSubAuthorityCount);
 BOOL ImpersonateSelf(int ImpersonationLevel);
 BOOL RevertToSelf(void);
 BOOL IsValidSid(void *pSid);
@@ -112,6 +126,23 @@ class Tokens(Protocol):
     def LookupPrivilegeNameW(
         self, lpSystemName: WideString, lpLuid: CData, lpName: CData, cchName: CData, /
     ) -> int: ...
+    def DuplicateToken(
+        self, ExistingTokenHandle: int, ImpersonationLevel: int, DuplicateTokenHandle: CData, /
+    ) -> int: ...
+    def CheckTokenMembership(self, TokenHandle: int, SidToCheck: CData, IsMember: CData, /) -> int: ...
+    def LookupAccountSidW(
+        self,
+        lpSystemName: WideString,
+        Sid: CData,
+        Name: CData,
+        cchName: CData,
+        ReferencedDomainName: CData,
+        cchReferencedDomainName: CData,
+        peUse: CData,
+        /,
+    ) -> int: ...
+    def InitializeSid(self, Sid: CData, pIdentifierAuthority: CData, nSubAuthorityCount: int, /) -> int: ...
+    def GetSidLengthRequired(self, nSubAuthorityCount: int, /) -> int: ...
     def ImpersonateSelf(self, ImpersonationLevel: int, /) -> int: ...
     def RevertToSelf(self) -> int: ...
     def IsValidSid(self, pSid: CData, /) -> int: ...
@@ -164,7 +195,11 @@ class ImpersonationLevel(enum.IntEnum):
 
 
 class IntegrityLevel(enum.IntEnum):
-    """Mandatory integrity levels: the RID of a token's integrity SID (winnt.h, SECURITY_MANDATORY_*_RID)."""
+    """Mandatory integrity levels: the RID of a token's integrity SID (winnt.h, SECURITY_MANDATORY_*_RID).
+
+    A level prints as its name (``print(level)`` shows ``MEDIUM``, not ``8192``);
+    ``int(level)`` is the RID.
+    """
 
     UNTRUSTED = 0x0000
     LOW = 0x1000
@@ -173,6 +208,77 @@ class IntegrityLevel(enum.IntEnum):
     HIGH = 0x3000
     SYSTEM = 0x4000
     PROTECTED_PROCESS = 0x5000
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ElevationType(enum.IntEnum):
+    """TOKEN_ELEVATION_TYPE (winnt.h): how a token stands to UAC.
+
+    ``DEFAULT``: UAC is off or the user is not an administrator, and there is
+    no linked token. ``FULL``: the elevated half of a split token. ``LIMITED``:
+    the filtered half an administrator runs with until elevated. Prints as its name.
+    """
+
+    DEFAULT = 1
+    FULL = 2
+    LIMITED = 3
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupAttribute(enum.IntFlag):
+    """SID_AND_ATTRIBUTES.Attributes of a token's group (winnt.h, SE_GROUP_*)."""
+
+    MANDATORY = 0x0000_0001
+    ENABLED_BY_DEFAULT = 0x0000_0002
+    ENABLED = 0x0000_0004
+    OWNER = 0x0000_0008
+    USE_FOR_DENY_ONLY = 0x0000_0010
+    INTEGRITY = 0x0000_0020
+    INTEGRITY_ENABLED = 0x0000_0040
+    RESOURCE = 0x2000_0000
+    LOGON_ID = 0xC000_0000
+
+
+class SidNameUse(enum.IntEnum):
+    """SID_NAME_USE (winnt.h): what kind of account a SID names, as LookupAccountSidW reports."""
+
+    USER = 1
+    GROUP = 2
+    DOMAIN = 3
+    ALIAS = 4
+    WELL_KNOWN_GROUP = 5
+    DELETED_ACCOUNT = 6
+    INVALID = 7
+    UNKNOWN = 8
+    COMPUTER = 9
+    LABEL = 10
+    LOGON_SESSION = 11
+
+
+class WellKnownSid(str, enum.Enum):
+    """The string SIDs of accounts scripts commonly ask about (MS-DTYP 2.4.2.4, "Well-known SID structures").
+
+    Members are str, so each one is accepted wherever a SID string is.
+    """
+
+    EVERYONE = "S-1-1-0"
+    LOCAL = "S-1-2-0"
+    INTERACTIVE = "S-1-5-4"
+    SERVICE = "S-1-5-6"
+    AUTHENTICATED_USERS = "S-1-5-11"
+    LOCAL_SYSTEM = "S-1-5-18"
+    LOCAL_SERVICE = "S-1-5-19"
+    NETWORK_SERVICE = "S-1-5-20"
+    ADMINISTRATORS = "S-1-5-32-544"
+    USERS = "S-1-5-32-545"
+    GUESTS = "S-1-5-32-546"
+
+    def __str__(self) -> str:
+        return str(self.value)
 
 
 class RestrictedTokenFlag(enum.IntFlag):
@@ -197,8 +303,11 @@ class TokenInformationClass(enum.IntEnum):
     """The TOKEN_INFORMATION_CLASS values the library asks for (winnt.h)."""
 
     USER = 1
+    GROUPS = 2
     PRIVILEGES = 3
     TYPE = 8
     IMPERSONATION_LEVEL = 9
+    ELEVATION_TYPE = 18
+    LINKED_TOKEN = 19
     ELEVATION = 20
     INTEGRITY_LEVEL = 25
