@@ -56,7 +56,7 @@ from ..._core._errors import ObjectDisposedError
 from ..._win32._adoption import adopt_returned
 from ..._win32._arguments import bytes_like, integer, member
 from ..._win32._catalogue import Entry
-from ..._win32._handles import KernelHandle, destroy_keeping_last_error
+from ..._win32._handles import KernelHandle, RawHandle, destroy_keeping_last_error
 from ._sockaddr import Address, decode, encode, storage
 from ._winsock import Winsock, winsock
 
@@ -235,7 +235,7 @@ class Socket(KernelHandle):
         return self
 
     @classmethod
-    def from_raw(cls, value: int, *, owns_handle: bool) -> Self:
+    def from_raw(cls, value: RawHandle, *, owns_handle: bool) -> Self:
         """Wrap a raw socket value (SOCKET) obtained elsewhere, saying whether this wrapper owns it.
 
         The value is checked first: ``INVALID_SOCKET`` and other negative
