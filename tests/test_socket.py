@@ -816,3 +816,14 @@ def test_share_and_from_share_refuse_bad_input() -> None:
     with pytest.raises(TypeError):
         sh.Socket.from_share("text")  # type: ignore[arg-type]
     assert winsock.count == before
+
+
+def test_a_duplicate_keeps_the_timeout(pair: tuple[sh.Socket, sh.Socket]) -> None:
+    client, peer = pair
+    peer.settimeout(0.2)
+    with peer.duplicate() as copy:
+        assert copy.gettimeout() == 0.2
+        with pytest.raises(TimeoutError):
+            copy.recv(1)
+        client.sendall(b"!")
+        assert copy.recv(1) == b"!"
