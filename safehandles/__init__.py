@@ -111,9 +111,13 @@ from ._bindings._user32 import (
 )
 from ._bindings._ws2_32 import (
     AddressFamily,
+    Ipv6Option,
     ShutdownHow,
     SocketKind,
+    SocketOption,
+    SocketOptionLevel,
     SocketProtocol,
+    TcpOption,
 )
 from ._core._errors import (
     AbandonedMutexError,
@@ -173,6 +177,7 @@ from ._kinds._files._pipe import (
     PipeEnd,
 )
 from ._kinds._files._resource_update import ResourceUpdate
+from ._kinds._network._sockaddr import SocketAddress
 from ._kinds._network._socket import Socket
 from ._kinds._processes._heap import Heap
 from ._kinds._processes._job import (
@@ -273,6 +278,7 @@ __all__ = [
     "IntegrityLevel",
     "IoCompletionAccess",
     "IoCompletionPort",
+    "Ipv6Option",
     "Job",
     "JobAccess",
     "JobAccounting",
@@ -328,11 +334,15 @@ __all__ = [
     "SidNameUse",
     "Snapshot",
     "Socket",
+    "SocketAddress",
     "SocketKind",
+    "SocketOption",
+    "SocketOptionLevel",
     "SocketProtocol",
     "Spawned",
     "StandardAccess",
     "StopBits",
+    "TcpOption",
     "Thread",
     "ThreadAccess",
     "TimerAccess",

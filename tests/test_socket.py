@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import gc
+import math
+import os
+import select
+import selectors
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -15,7 +21,7 @@ import safehandles as sh
 from safehandles._bindings._native import ffi, kernel32, ws2_32
 from safehandles._kinds._network._winsock import winsock
 from tests import probes
-from tests.children import run_python
+from tests.children import python_code, run_python
 
 pytestmark = pytest.mark.windows
 
@@ -436,6 +442,14 @@ def test_a_closed_socket_raises_object_disposed_for_every_operation() -> None:
         sock.getpeername,
         sock.duplicate,
         sock.to_python,
+        lambda: sock.settimeout(1),
+        lambda: sock.setblocking(False),
+        lambda: sock.setsockopt(sh.SocketOptionLevel.SOCKET, sh.SocketOption.KEEPALIVE, 1),
+        lambda: sock.getsockopt(sh.SocketOptionLevel.SOCKET, sh.SocketOption.TYPE),
+        lambda: sock.sendto(b"x", ("127.0.0.1", 1)),
+        lambda: sock.recvfrom(1),
+        lambda: sock.share(os.getpid()),
+        sock.fileno,
         lambda: sock.inheritable,
     ]
     for operation in operations:
@@ -457,3 +471,359 @@ def test_accept_and_duplicate_on_a_closed_socket_raise_before_any_native_call() 
         listener.accept()
     with pytest.raises(sh.ObjectDisposedError):
         listener.duplicate()
+
+
+# -- addresses as the standard library types them ---------------------------------
+
+
+def test_addresses_are_the_tuples_python_returns_with_typed_fields() -> None:
+    server, client, peer, _ = connected()
+    with server, client, peer:
+        check_addresses(client, peer)
+
+
+def check_addresses(client: sh.Socket, peer: sh.Socket) -> None:
+    address = client.getpeername()
+    assert isinstance(address, sh.SocketAddress)
+    assert isinstance(address, tuple)
+    assert address == peer.getsockname()
+    host, port = address  # unpacks as Python's (host, port)
+    assert (address.host, address.port) == (host, port) == ("127.0.0.1", port)
+    assert (address.flowinfo, address.scope_id) == (0, 0)
+    # What the typing promises: the stdlib takes it (tests/typing/user_code.py type-checks this).
+    with socket.create_connection(address, timeout=10):
+        pass
+    with sh.Socket.create(sh.AddressFamily.INET6) as six:
+        six.bind(("::1", 0))
+        v6 = six.getsockname()
+        assert len(v6) == 4
+        assert (v6.host, v6.port, v6.flowinfo, v6.scope_id) == v6
+        with socket.socket(socket.AF_INET6) as python:
+            python.bind(("::1", 0))
+            assert type(python.getsockname()) is tuple
+            assert len(python.getsockname()) == len(v6)
+
+
+# -- timeouts and non-blocking mode ----------------------------------------------
+
+
+def test_blocking_is_the_default_and_timeouts_read_back() -> None:
+    with sh.Socket.create() as sock:
+        assert sock.gettimeout() is None
+        assert sock.getblocking()
+        sock.settimeout(1.5)
+        assert sock.gettimeout() == 1.5
+        assert sock.getblocking()
+        sock.setblocking(False)
+        assert sock.gettimeout() == 0.0
+        assert not sock.getblocking()
+        sock.settimeout(math.inf)
+        assert sock.gettimeout() is None
+
+
+def test_recv_with_a_timeout_raises_timeout_error_and_the_socket_still_works(
+    pair: tuple[sh.Socket, sh.Socket],
+) -> None:
+    client, peer = pair
+    peer.settimeout(0.3)
+    started = time.monotonic()
+    with pytest.raises(TimeoutError, match="recv timed out"):
+        peer.recv(10)
+    assert 0.25 <= time.monotonic() - started < 5
+    client.sendall(b"late")
+    assert peer.recv(10) == b"late"  # waits (up to the timeout) for data that comes
+
+
+def test_non_blocking_mode_is_the_os_mode(pair: tuple[sh.Socket, sh.Socket]) -> None:
+    client, peer = pair
+    peer.setblocking(False)
+    with pytest.raises(BlockingIOError) as caught:
+        peer.recv(10)
+    assert probes.winerror(caught.value) == 10035  # WSAEWOULDBLOCK, from Winsock itself
+    client.sendall(b"now")
+    for _ in range(100):
+        try:
+            assert peer.recv(10) == b"now"
+            break
+        except BlockingIOError:
+            time.sleep(0.01)
+    else:
+        pytest.fail("the data never arrived")
+    peer.setblocking(True)  # and back: recv waits again
+    client.sendall(b"again")
+    assert peer.recv(10) == b"again"
+
+
+def test_accept_with_a_timeout_and_the_accepted_socket_is_blocking() -> None:
+    with sh.Socket.create() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        server.settimeout(0.2)
+        with pytest.raises(TimeoutError, match="accept"):
+            server.accept()
+        with sh.Socket.create() as client:
+            client.connect(server.getsockname())
+            peer, _ = server.accept()
+            with peer:
+                assert peer.gettimeout() is None
+                results: list[bytes] = []
+                reader = threading.Thread(target=lambda: results.append(peer.recv(5)))
+                reader.start()
+                time.sleep(0.3)
+                assert reader.is_alive()  # a blocking recv: it did not fail with WSAEWOULDBLOCK
+                client.sendall(b"hello")
+                reader.join(10)
+                assert results == [b"hello"]
+
+
+def test_connect_with_a_timeout_connects_or_reports_the_refusal() -> None:
+    with sh.Socket.create() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        with sh.Socket.create() as client:
+            client.settimeout(10)
+            client.connect(server.getsockname())
+            assert client.getpeername() == server.getsockname()
+        unused = server.getsockname()
+    with sh.Socket.create() as client:
+        client.settimeout(10)
+        with pytest.raises(ConnectionRefusedError, match="connect") as caught:
+            client.connect(unused)  # nobody listens there any more
+        assert probes.winerror(caught.value) == 10061  # WSAECONNREFUSED, from SO_ERROR
+
+
+def test_non_blocking_connect_goes_on_after_blocking_io_error() -> None:
+    with sh.Socket.create() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        with sh.Socket.create() as client:
+            client.setblocking(False)
+            with pytest.raises(BlockingIOError) as caught:
+                client.connect(server.getsockname())
+            assert probes.winerror(caught.value) == 10035
+            _, writable, _ = select.select([], [client], [], 10)
+            assert writable == [client]
+            assert client.getsockopt(sh.SocketOptionLevel.SOCKET, sh.SocketOption.ERROR) == 0
+            assert client.getpeername() == server.getsockname()
+
+
+def test_sendall_with_a_timeout_gives_up_when_the_peer_does_not_read(
+    pair: tuple[sh.Socket, sh.Socket],
+) -> None:
+    client, _ = pair
+    client.setsockopt(sh.SocketOptionLevel.SOCKET, sh.SocketOption.SNDBUF, 4096)
+    client.settimeout(0.5)
+    with pytest.raises(TimeoutError, match="send timed out"):
+        client.sendall(b"x" * (64 << 20))  # far more than the buffers of both sides hold
+
+
+@pytest.mark.parametrize("bad", [-1.0, math.nan, 10.0**10])
+def test_bad_timeouts_are_value_errors_and_change_nothing(bad: float) -> None:
+    with sh.Socket.create() as sock:
+        sock.settimeout(2.0)
+        with pytest.raises(ValueError, match="timeout"):
+            sock.settimeout(bad)
+        assert sock.gettimeout() == 2.0
+    with sh.Socket.create() as sock, pytest.raises(TypeError):
+        sock.settimeout("1")  # type: ignore[arg-type]
+    with sh.Socket.create() as sock, pytest.raises(TypeError):
+        sock.setblocking(1)  # type: ignore[arg-type]
+
+
+def test_modes_travel_with_python_sockets() -> None:
+    sock = sh.Socket.create()
+    sock.settimeout(0.25)
+    with sock.to_python() as python:
+        assert python.gettimeout() == 0.25
+    with socket.socket() as python:
+        python.setblocking(False)
+        borrowed = sh.Socket.from_python(python, transfer=False)
+        assert borrowed.gettimeout() == 0.0
+        borrowed.close()
+        python.settimeout(3)
+        owned = sh.Socket.from_python(python, transfer=True)
+        with owned:
+            assert owned.gettimeout() is None  # transferred sockets are put in blocking mode
+
+
+# -- select and selectors -----------------------------------------------------------
+
+
+def test_select_and_selectors_accept_a_socket(pair: tuple[sh.Socket, sh.Socket]) -> None:
+    client, peer = pair
+    assert peer.fileno() == peer.dangerous_get_handle()
+    assert select.select([peer], [], [], 0) == ([], [], [])
+    client.sendall(b"ready")
+    readable, writable, _ = select.select([peer], [client], [], 10)
+    assert (readable, writable) == ([peer], [client])
+    with selectors.DefaultSelector() as selector:
+        key = selector.register(peer, selectors.EVENT_READ, data="peer")
+        events = selector.select(timeout=10)
+        assert [(k.fileobj, k.data, mask) for k, mask in events] == [(peer, "peer", selectors.EVENT_READ)]
+        assert key.fd == peer.fileno()
+        assert peer.recv(10) == b"ready"
+        peer.close()
+        selector.unregister(peer)  # a closed wrapper's fileno() is a ValueError, which selectors expect
+    with pytest.raises(sh.ObjectDisposedError):
+        peer.fileno()
+
+
+# -- options ------------------------------------------------------------------------
+
+
+def test_socket_options_set_and_read_back() -> None:
+    with sh.Socket.create() as sock:
+        level = sh.SocketOptionLevel.SOCKET
+        assert sock.getsockopt(level, sh.SocketOption.TYPE) == sh.SocketKind.STREAM
+        sock.setsockopt(level, sh.SocketOption.REUSEADDR, True)
+        assert sock.getsockopt(level, sh.SocketOption.REUSEADDR) == 1
+        sock.setsockopt(level, sh.SocketOption.KEEPALIVE, 1)
+        assert sock.getsockopt(level, sh.SocketOption.KEEPALIVE) == 1
+        sock.setsockopt(level, sh.SocketOption.RCVBUF, 32768)
+        assert sock.getsockopt(level, sh.SocketOption.RCVBUF) == 32768
+        sock.setsockopt(sh.SocketOptionLevel.TCP, sh.TcpOption.NODELAY, True)
+        assert sock.getsockopt(sh.SocketOptionLevel.TCP, sh.TcpOption.NODELAY) == 1
+        linger = (1).to_bytes(2, "little") + (5).to_bytes(2, "little")  # LINGER {onoff 1, 5 s}
+        sock.setsockopt(level, sh.SocketOption.LINGER, linger)
+        assert sock.getsockopt(level, sh.SocketOption.LINGER, 4) == linger
+    with sh.Socket.create(sh.AddressFamily.INET6) as six:
+        six.setsockopt(sh.SocketOptionLevel.IPV6, sh.Ipv6Option.V6ONLY, 0)
+        assert six.getsockopt(sh.SocketOptionLevel.IPV6, sh.Ipv6Option.V6ONLY) == 0
+
+
+def test_an_unknown_option_raises_with_its_wsa_error() -> None:
+    with sh.Socket.create() as sock:
+        with pytest.raises(OSError, match="getsockopt") as caught:
+            sock.getsockopt(sh.SocketOptionLevel.SOCKET, 0x7777)
+        assert probes.winerror(caught.value) == 10042  # WSAENOPROTOOPT
+        with pytest.raises(OSError, match="setsockopt") as caught:
+            sock.setsockopt(sh.SocketOptionLevel.SOCKET, 0x7777, 1)
+        assert probes.winerror(caught.value) == 10042
+        with pytest.raises(OSError, match="setsockopt") as caught:
+            sock.setsockopt(0x7777, 1, 1)
+        assert probes.winerror(caught.value) == 10022  # WSAEINVAL: the level is not valid
+
+
+def test_bad_option_arguments_raise_before_any_call() -> None:
+    with sh.Socket.create() as sock:
+        with pytest.raises(TypeError, match="value"):
+            sock.setsockopt(sh.SocketOptionLevel.SOCKET, sh.SocketOption.RCVBUF, "big")  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="value"):
+            sock.setsockopt(sh.SocketOptionLevel.SOCKET, sh.SocketOption.RCVBUF, 1 << 40)
+        with pytest.raises(TypeError, match="level"):
+            sock.getsockopt(None, 1)  # type: ignore[call-overload]
+        with pytest.raises(ValueError, match="buflen"):
+            sock.getsockopt(sh.SocketOptionLevel.SOCKET, sh.SocketOption.LINGER, 0)
+
+
+# -- datagrams with addresses -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("family", "host"), LOOPBACKS)
+def test_sendto_and_recvfrom_carry_the_addresses(family: sh.AddressFamily, host: str) -> None:
+    kind = sh.SocketKind.DGRAM
+    with sh.Socket.create(family, kind) as a, sh.Socket.create(family, kind) as b:
+        a.bind((host, 0))
+        b.bind((host, 0))
+        assert b.sendto(b"to a", a.getsockname()) == 4
+        data, source = a.recvfrom(100)
+        assert (data, source) == (b"to a", b.getsockname())
+        a.sendto(memoryview(b"back"), source)
+        assert b.recvfrom(100) == (b"back", a.getsockname())
+        a.settimeout(0.2)
+        with pytest.raises(TimeoutError, match="recvfrom"):
+            a.recvfrom(100)
+
+
+def test_a_datagram_longer_than_the_buffer_is_wsaemsgsize() -> None:
+    kind = sh.SocketKind.DGRAM
+    with sh.Socket.create(type=kind) as a, sh.Socket.create(type=kind) as b:
+        a.bind(("127.0.0.1", 0))
+        b.sendto(b"0123456789", a.getsockname())
+        with pytest.raises(OSError, match="recvfrom") as caught:
+            a.recvfrom(4)
+        assert probes.winerror(caught.value) == 10040
+
+
+# -- sharing with another process ---------------------------------------------------
+
+
+SHARE_CHILD = """
+import socket, sys
+import safehandles as sh
+data = bytes.fromhex(sys.stdin.readline())
+if sys.argv[1] == "python":
+    sock = socket.fromshare(data)
+    sock.sendall(b"from python's fromshare")
+    sock.close()
+else:
+    with sh.Socket.from_share(data) as sock:
+        assert not sock.inheritable
+        sock.sendall(b"from Socket.from_share " + repr((int(sock.family), int(sock.type))).encode())
+"""
+
+
+@pytest.mark.parametrize("opener", ["safehandles", "python"])
+def test_share_gives_a_child_its_own_copy_of_the_socket(
+    pair: tuple[sh.Socket, sh.Socket], opener: str
+) -> None:
+    client, peer = pair
+    child = subprocess.Popen(
+        [sys.executable, "-c", python_code(SHARE_CHILD), opener],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    with child, sh.Process.from_popen(child) as process:
+        data = client.share(process)  # for that process alone
+        assert len(data) == 628
+        _, errors = child.communicate(data.hex().encode() + b"\n", timeout=60)
+        assert child.returncode == 0, errors
+    expected = b"from python's fromshare" if opener == "python" else b"from Socket.from_share (2, 1)"
+    received = b""
+    while len(received) < len(expected):
+        chunk = peer.recv(100)
+        assert chunk
+        received += chunk
+    assert received == expected
+    client.sendall(b"still ours")  # the child closed its copy, not this one
+    assert peer.recv(100) == b"still ours"
+
+
+def test_from_share_takes_what_python_s_share_made() -> None:
+    with socket.socket() as python:
+        python.bind(("127.0.0.1", 0))
+        data = python.share(os.getpid())  # type: ignore[attr-defined,unused-ignore]
+        with sh.Socket.from_share(data) as copy:
+            assert copy.getsockname() == python.getsockname()
+            assert copy.family is sh.AddressFamily.INET
+            value = copy.dangerous_get_handle()
+            assert probes.is_open(value)
+        assert not probes.is_open(value)
+
+
+def test_share_and_from_share_refuse_bad_input() -> None:
+    with sh.Socket.create() as sock:
+        with pytest.raises(TypeError, match="Process or a pid"):
+            sock.share("me")  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="process"):
+            sock.share(-1)
+        with pytest.raises(ValueError, match="duplicated into another process"):
+            sock.duplicate(target_process=sh.Process.current())
+    before = winsock.count
+    with pytest.raises(ValueError, match="628 bytes"):
+        sh.Socket.from_share(b"short")
+    with pytest.raises(TypeError):
+        sh.Socket.from_share("text")  # type: ignore[arg-type]
+    assert winsock.count == before
+
+
+def test_a_duplicate_keeps_the_timeout(pair: tuple[sh.Socket, sh.Socket]) -> None:
+    client, peer = pair
+    peer.settimeout(0.2)
+    with peer.duplicate() as copy:
+        assert copy.gettimeout() == 0.2
+        with pytest.raises(TimeoutError):
+            copy.recv(1)
+        client.sendall(b"!")
+        assert copy.recv(1) == b"!"

@@ -73,6 +73,17 @@ typedef struct {
     WCHAR szProtocol[256];     /* WSAPROTOCOL_LEN + 1 */
 } WSAPROTOCOL_INFOW;
 
+/* winsock2.h: select's sets hold up to FD_SETSIZE (64) sockets; timeval is two longs. */
+typedef struct {
+    UINT fd_count;
+    SOCKET fd_array[64];
+} fd_set;
+
+typedef struct {
+    LONG tv_sec;
+    LONG tv_usec;
+} TIMEVAL;
+
 /* WSADATA's field order differs between 32- and 64-bit Windows and nothing in
    it is read here, so WSAStartup receives an opaque buffer of sufficient size. */
 int WSAStartup(WORD wVersionRequested, void *lpWSAData);
@@ -96,6 +107,11 @@ int shutdown(SOCKET s, int how);
 int getsockname(SOCKET s, void *name, int *namelen);
 int getpeername(SOCKET s, void *name, int *namelen);
 int getsockopt(SOCKET s, int level, int optname, char *optval, int *optlen);
+int setsockopt(SOCKET s, int level, int optname, const char *optval, int optlen);
+int sendto(SOCKET s, const char *buf, int len, int flags, const void *to, int tolen);
+int recvfrom(SOCKET s, char *buf, int len, int flags, void *from, int *fromlen);
+int ioctlsocket(SOCKET s, LONG cmd, ULONG *argp);
+int select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds, const TIMEVAL *timeout);
 """
 
 #: winsock2.h: the failure values of the creators and of the other calls.
@@ -109,6 +125,11 @@ SOMAXCONN: Final = 0x7FFF_FFFF
 SOL_SOCKET: Final = 0xFFFF
 SO_TYPE: Final = 0x1008
 SO_PROTOCOL_INFOW: Final = 0x2005
+#: winsock2.h: ioctlsocket's "non-blocking mode" command, _IOW('f', 126, u_long) = 0x8004667E,
+#: spelled as the signed long the function takes.
+FIONBIO: Final = 0x8004_667E - (1 << 32)
+#: winsock2.h: how many sockets one fd_set holds.
+FD_SETSIZE: Final = 64
 
 
 class AddressFamily(enum.IntEnum):
@@ -147,6 +168,55 @@ class ShutdownHow(enum.IntEnum):
     BOTH = 2
 
 
+class SocketOptionLevel(enum.IntEnum):
+    """``setsockopt``/``getsockopt``'s *level*: the socket itself or a protocol (winsock2.h, ws2def.h)."""
+
+    SOCKET = 0xFFFF  # SOL_SOCKET
+    IP = 0  # IPPROTO_IP
+    TCP = 6  # IPPROTO_TCP
+    UDP = 17  # IPPROTO_UDP
+    IPV6 = 41  # IPPROTO_IPV6
+
+
+class SocketOption(enum.IntEnum):
+    """Options at ``SocketOptionLevel.SOCKET`` (winsock2.h ``SO_*``; ws2def.h for the ``int``-valued ones)."""
+
+    DEBUG = 0x0001
+    ACCEPTCONN = 0x0002
+    REUSEADDR = 0x0004
+    KEEPALIVE = 0x0008
+    DONTROUTE = 0x0010
+    BROADCAST = 0x0020
+    USELOOPBACK = 0x0040
+    LINGER = 0x0080  # a LINGER structure (two u_shorts: onoff, linger seconds)
+    OOBINLINE = 0x0100
+    EXCLUSIVEADDRUSE = ~REUSEADDR  # (int)(~SO_REUSEADDR)
+    SNDBUF = 0x1001
+    RCVBUF = 0x1002
+    SNDLOWAT = 0x1003
+    RCVLOWAT = 0x1004
+    SNDTIMEO = 0x1005  # a DWORD of milliseconds
+    RCVTIMEO = 0x1006  # a DWORD of milliseconds
+    ERROR = 0x1007  # read-only: the pending error, cleared by reading it
+    TYPE = 0x1008  # read-only
+
+
+class TcpOption(enum.IntEnum):
+    """Options at ``SocketOptionLevel.TCP`` (ws2ipdef.h / mstcpip.h ``TCP_*``)."""
+
+    NODELAY = 0x0001
+    KEEPALIVE = 3  # seconds of idleness before the first keep-alive probe
+    KEEPCNT = 16
+    KEEPINTVL = 17
+
+
+class Ipv6Option(enum.IntEnum):
+    """Options at ``SocketOptionLevel.IPV6`` (ws2ipdef.h ``IPV6_*``)."""
+
+    UNICAST_HOPS = 4
+    V6ONLY = 27
+
+
 class WsaFlag(enum.IntFlag):
     """WSASocketW's dwFlags (winsock2.h)."""
 
@@ -177,3 +247,10 @@ class Ws2_32(Protocol):
     def getsockname(self, s: int, name: CData, namelen: CData, /) -> int: ...
     def getpeername(self, s: int, name: CData, namelen: CData, /) -> int: ...
     def getsockopt(self, s: int, level: int, optname: int, optval: CData, optlen: CData, /) -> int: ...
+    def setsockopt(self, s: int, level: int, optname: int, optval: CData, optlen: int, /) -> int: ...
+    def sendto(self, s: int, buf: CData, len: int, flags: int, to: CData, tolen: int, /) -> int: ...
+    def recvfrom(self, s: int, buf: CData, len: int, flags: int, from_: CData, fromlen: CData, /) -> int: ...
+    def ioctlsocket(self, s: int, cmd: int, argp: CData, /) -> int: ...
+    def select(
+        self, nfds: int, readfds: CData, writefds: CData, exceptfds: CData, timeout: CData, /
+    ) -> int: ...

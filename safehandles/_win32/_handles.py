@@ -16,8 +16,20 @@
 from __future__ import annotations
 
 import enum
+import operator
+import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar, Final, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Final,
+    Protocol,
+    SupportsIndex,
+    SupportsInt,
+    TypeAlias,
+    overload,
+)
 
 from typing_extensions import Self
 
@@ -32,13 +44,17 @@ from ._interruptible import wait_objects
 from ._objects import granted_access, object_type_name
 
 if TYPE_CHECKING:
+    from ctypes import c_void_p
+
     from .._kinds._processes._process import Process
 
 __all__ = [
     "KernelHandle",
+    "RawHandle",
     "WaitableHandle",
     "Win32Handle",
     "destroy_keeping_last_error",
+    "raw_value",
     "security_attributes",
 ]
 
@@ -51,6 +67,48 @@ _INHERITABLE: Final = ffi.new(
 def security_attributes(inheritable: bool) -> CData:
     """What a creator's ``SECURITY_ATTRIBUTES *`` gets: NULL (not inheritable) unless asked."""
     return _INHERITABLE if inheritable else ffi.NULL
+
+
+class _PyHandleLike(Protocol):
+    """pywin32's ``PyHANDLE`` (and ``PyHKEY``), as types-pywin32 describes it: ``int()`` gives the value."""
+
+    def Detach(self) -> Any: ...
+    def __int__(self) -> int: ...
+
+
+#: What :meth:`Win32Handle.from_raw` takes: an int (or anything with ``__index__``),
+#: a ctypes ``c_void_p``/``wintypes.HANDLE``, or pywin32's ``PyHANDLE``.
+RawHandle: TypeAlias = "SupportsIndex | c_void_p | _PyHandleLike"
+
+
+def _is_pyhandle(value: object) -> bool:
+    # pywin32's handle types are C types named PyHANDLE (PyHKEY derives from it), without
+    # __index__; matched by name so that pywin32 is never imported here.
+    return any(
+        klass.__name__ == "PyHANDLE" and klass.__module__ == "builtins" for klass in type(value).__mro__
+    )
+
+
+def raw_value(value: object) -> int:
+    """A handle value given to ``from_raw`` as an int, or ``TypeError`` for anything else.
+
+    Accepted: an int or any object with ``__index__`` (never a bool), a ctypes
+    ``c_void_p`` (``wintypes.HANDLE`` is one; its ``None`` is NULL), and pywin32's
+    ``PyHANDLE`` through ``int()``. A float or a str is refused, never truncated or parsed.
+    """
+    if isinstance(value, bool):
+        raise TypeError("a handle value must be an int, not bool")
+    if isinstance(value, SupportsIndex):  # int, numpy integers, _winapi's and subprocess's Handle
+        return operator.index(value)
+    ctypes = sys.modules.get("ctypes")  # a ctypes object exists only once ctypes is imported
+    if ctypes is not None and isinstance(value, ctypes.c_void_p):
+        return int(value.value or 0)  # c_void_p reads NULL as None
+    if _is_pyhandle(value) and isinstance(value, SupportsInt):
+        return int(value)
+    raise TypeError(
+        "a handle value must be an int (or have __index__), a ctypes c_void_p/HANDLE or a pywin32 "
+        f"PyHANDLE, not {type(value).__name__}"
+    )
 
 
 def _target(process: object) -> Process:
@@ -114,19 +172,23 @@ class Win32Handle(SafeHandleZeroOrMinusOneIsInvalid):
         super().__init__(owns_handle)
 
     @classmethod
-    def from_raw(cls, value: int, *, owns_handle: bool) -> Self:
+    def from_raw(cls, value: RawHandle, *, owns_handle: bool) -> Self:
         """Wrap a handle value obtained elsewhere (``_winapi``, ``subprocess``, pywin32, ctypes).
 
-        Say whether this wrapper takes ownership: wrapping the same value as
-        owned twice would close it twice. Unsigned spellings (pywin32's) are
-        accepted. The kind's "no handle" value and any negative value that is
+        *value* is an int (or any object with ``__index__``), a ctypes
+        ``c_void_p``/``wintypes.HANDLE``, or pywin32's ``PyHANDLE`` (read with
+        ``int()``: the PyHANDLE keeps its own ownership, so ``Detach()`` it
+        when this wrapper is to own the handle); anything else is a
+        ``TypeError``. Say whether this wrapper takes ownership: wrapping the
+        same value as owned twice would close it twice. Unsigned spellings
+        (pywin32's) are accepted. The kind's "no handle" value and any negative value that is
         not one of the kind's pseudo-handles (``Process`` -1, ``Thread`` -2,
         ``AccessToken`` -4, -5 and -6) are refused with ``ValueError``, and a
         pseudo-handle can only be borrowed. A value that names an object of
         another kind is refused with ``TypeError`` where the kind can tell.
         Nothing is closed when a value is refused.
         """
-        self = cls._wrap(value, owns_handle=owns_handle)
+        self = cls._wrap(raw_value(value), owns_handle=owns_handle)
         try:
             self._call(self._check_kind)  # the check is a native call on the value too
         except BaseException:

@@ -71,3 +71,36 @@ def mistakes_mypy_catches() -> None:
     sh.Event.create().duplicate(target_process=4)  # type: ignore[call-overload]
     sh.Mailslot.create("x").peek()  # type: ignore[attr-defined]
     sh.SafeHandle(0, True)  # type: ignore[abstract]
+
+
+def stdlib_handovers() -> None:
+    import ctypes
+    import selectors
+    import socket
+    import subprocess
+    from typing import IO, Any
+
+    sock = sh.Socket.create()
+    address = sock.getsockname()
+    assert_type(address, sh.SocketAddress)
+    assert_type(address.host, str)
+    assert_type(address.port, int)
+    socket.create_connection(sock.getpeername())  # the stdlib's socket functions take it
+    socket.socket().connect(address)
+    ipv4: tuple[str, int] = address  # and unpacks as one
+    assert_type(ipv4, tuple[str, int])
+    assert_type(sock.recvfrom(10), tuple[bytes, sh.SocketAddress])
+    assert_type(sock.getsockopt(sh.SocketOptionLevel.SOCKET, sh.SocketOption.TYPE), int)
+    assert_type(sock.getsockopt(sh.SocketOptionLevel.SOCKET, sh.SocketOption.LINGER, 4), bytes)
+    assert_type(sock.gettimeout(), "float | None")
+    selectors.DefaultSelector().register(sock, selectors.EVENT_READ)
+    assert_type(sock.share(4), bytes)
+    assert_type(sh.Socket.from_share(b""), sh.Socket)
+    reader, writer = sh.Pipe.create()
+    child = subprocess.Popen(["child"], stdout=writer.fileno(), stdin=reader.fileno())
+    assert_type(sh.Process.from_popen(child), sh.Process)
+    assert_type(writer.to_python_file("wb"), IO[Any])
+    assert_type(sh.Event.from_raw(ctypes.c_void_p(4), owns_handle=False), sh.Event)
+    sh.Event.from_raw(4.0, owns_handle=False)  # type: ignore[arg-type]
+    sh.Event.from_raw("4", owns_handle=False)  # type: ignore[arg-type]
+    sh.Process.from_popen(4)  # type: ignore[arg-type]

@@ -27,9 +27,6 @@ so both directions here say who does:
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-import io
 import os
 from typing import IO, Any, Final
 
@@ -55,11 +52,11 @@ from ..._bindings._kernel32._files import (
     MoveMethod,
 )
 from ..._bindings._native import ffi, kernel32
-from ..._core._errors import UnsupportedPlatformError
 from ..._win32._arguments import file_path, flag_bits, integer, member
 from ..._win32._catalogue import Entry
 from ..._win32._handles import security_attributes
 from ..._win32._stream import PeekableStream, StreamHandle
+from ._python_file import msvcrt, to_python_file
 
 __all__ = ["File", "create_file"]
 
@@ -70,14 +67,6 @@ _ACCESS_WORDS: Final = {
 }
 
 
-def _msvcrt() -> Any:
-    """The msvcrt module (Windows only), typed loosely so the package type-checks on every OS."""
-    try:
-        return importlib.import_module("msvcrt")
-    except ImportError:
-        raise UnsupportedPlatformError("Python file interop needs Windows (msvcrt)") from None
-
-
 def _access(access: int | str) -> int:
     if isinstance(access, str):
         try:
@@ -85,19 +74,6 @@ def _access(access: int | str) -> int:
         except KeyError:
             raise ValueError(f"access must be 'r', 'w', 'rw' or FileAccess rights, not {access!r}") from None
     return File._access(access)
-
-
-def _check_text_arguments(
-    buffering: int, encoding: str | None, errors: str | None, newline: str | None
-) -> None:
-    """Raise what ``open()`` raises for these text-mode arguments only after making its descriptor.
-
-    The same ``TextIOWrapper`` that ``open()`` builds validates them here over
-    an empty in-memory buffer, so the exception is ``open()``'s own.
-    """
-    if buffering == 0:
-        raise ValueError("can't have unbuffered text I/O")  # open()'s words
-    io.TextIOWrapper(io.BytesIO(), encoding or "utf-8", errors, newline)
 
 
 def create_file(
@@ -295,42 +271,15 @@ class File(PeekableStream):
         from the descriptor, such as a directory, closes the handle with it
         when it was transferred.)
         """
-        msvcrt = _msvcrt()
-        self._require_synchronous("to_python_file")
-        if transfer and not self.owns_handle:
-            raise ValueError(
-                f"{self!r} is borrowed: it has no ownership to transfer; use transfer=False for a duplicate"
-            )
-
-        def opener(_name: str, open_flags: int) -> int:
-            # open() has checked the mode and the argument types; nothing is handed over yet.
-            if "b" not in mode:
-                _check_text_arguments(buffering, encoding, errors, newline)
-            # The handle goes over through a wrapper no one else knows of (a duplicate, or
-            # what this one detached): no close can race the hand-over, and if the
-            # descriptor is not made, that wrapper closes the handle the right way.
-            handover = self.duplicate() if not transfer else File._wrap(self.detach(), owns_handle=True)
-            with handover:
-                fd = int(handover._call(msvcrt.open_osfhandle, open_flags & os.O_APPEND))
-                handover.detach()  # the descriptor owns it now
-            return fd
-
-        # From the moment the opener returns, the descriptor is open()'s: if open()
-        # fails after that, it closes the descriptor itself, once.
-        python_file = open(  # noqa: SIM115 - the caller owns and closes it
-            f"<{type(self).__name__}>",
+        return to_python_file(
+            self,
             mode,
+            transfer=transfer,
             buffering=buffering,
             encoding=encoding,
             errors=errors,
             newline=newline,
-            opener=opener,
         )
-        raw: Any = getattr(python_file, "buffer", python_file)
-        raw = getattr(raw, "raw", raw)
-        with contextlib.suppress(AttributeError):  # a cosmetic rename must not lose the file
-            raw.name = raw.fileno()  # named by its descriptor, as open(fd) names a file
-        return python_file
 
     @classmethod
     def from_python_file(cls, file: IO[Any] | int, *, owns_handle: bool) -> Self:
@@ -350,8 +299,7 @@ class File(PeekableStream):
                 raise TypeError(f"file must be a file object or a descriptor, not {type(file).__name__}")
             file.flush()
             fd = fileno()
-        msvcrt = _msvcrt()
-        value = int(msvcrt.get_osfhandle(fd))
+        value = int(msvcrt().get_osfhandle(fd))
         borrowed = cls.from_raw(value, owns_handle=False)
         if not owns_handle:
             return borrowed

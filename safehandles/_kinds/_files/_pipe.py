@@ -19,8 +19,10 @@ Every pipe handle can :meth:`~PeekableStream.peek`: a :class:`PipeEnd`, a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from types import TracebackType
+from typing import IO, Any
 
 from typing_extensions import Self
 
@@ -35,6 +37,7 @@ from ..._win32._catalogue import Entry
 from ..._win32._handles import security_attributes
 from ..._win32._interruptible import call_cancellable
 from ..._win32._stream import PeekableStream
+from ._python_file import msvcrt, to_python_file
 
 __all__ = ["NamedPipeServer", "Pipe", "PipeEnd"]
 
@@ -50,11 +53,109 @@ class PipeEnd(PeekableStream):
 
     :meth:`peek` tells how many bytes wait to be read, and raises
     ``BrokenPipeError`` once the other end is gone and nothing is left.
+
+    With the standard library: :meth:`fileno` gives a C runtime descriptor, so
+    ``subprocess.Popen(stdout=end)`` and ``os.read``/``os.write`` take a pipe
+    end (typeshed types Popen's streams as ``int | IO``: under mypy pass
+    ``end.fileno()``); :meth:`to_python_file` makes a Python file object over it.
+
+    >>> reader, writer = Pipe.create()
+    >>> with reader, writer, subprocess.Popen(["cmd", "/c", "echo hi"], stdout=writer.fileno()):
+    ...     writer.close()  # the child holds its own copy; the read ends when the child exits
+    ...     output = reader.read()
     """
 
     _object_type = "File"
 
-    __slots__ = ()
+    __slots__ = ("_descriptor",)
+
+    @staticmethod
+    def _close_descriptor(fd: int, /, _close: Callable[[int], None] = os.close) -> None:
+        """``os.close``, bound as a default so that a release still finds it during interpreter teardown."""
+        _close(fd)
+
+    def __init__(self, *, owns_handle: bool = True) -> None:
+        super().__init__(owns_handle=owns_handle)
+        # The one descriptor fileno() made, while it is open.
+        self._descriptor: list[int] = []
+
+    def fileno(self) -> int:
+        """A C runtime file descriptor for this pipe end, for ``subprocess`` and the ``os`` functions.
+
+        The first call makes it (``msvcrt.open_osfhandle``) over a duplicate of
+        the handle, not inheritable; later calls return the same one. This
+        PipeEnd owns it and closes it with itself (``close()``, the
+        finalizer, ``detach()``, a transferring :meth:`to_python_file`), so it
+        is valid exactly while the PipeEnd is open: do not ``os.close`` it.
+        The handle itself is unchanged, and only synchronous ends have one.
+        """
+        self._require_synchronous("fileno")
+        # Made holding a reference, so a concurrent close() waits and then closes it too.
+        return self._call(self._make_descriptor)
+
+    def _make_descriptor(self, _value: int) -> int:
+        if self._descriptor:
+            return self._descriptor[0]
+        crt = msvcrt()
+        with self.duplicate() as copy:
+            fd = int(copy._call(crt.open_osfhandle, 0))  # binary, read and write as the handle allows
+            copy.detach()  # the descriptor owns the copy now
+        self._descriptor.append(fd)
+        if self._descriptor[0] != fd:  # another thread made one first: keep that one
+            self._descriptor.remove(fd)
+            self._close_descriptor(fd)
+        return self._descriptor[0]
+
+    def _drop_descriptor(self) -> None:
+        try:
+            fd = self._descriptor.pop()
+        except IndexError:
+            return
+        self._close_descriptor(fd)  # closes the duplicate the descriptor owns
+
+    def _release_native(self) -> None:
+        # The descriptor goes with the handle, whether this end owned the handle or borrowed it.
+        try:
+            self._drop_descriptor()
+        finally:
+            super()._release_native()
+
+    def detach(self) -> int:
+        """Give up ownership and return the raw handle; :meth:`fileno`'s descriptor is closed."""
+        value = super().detach()
+        self._drop_descriptor()
+        return value
+
+    def set_handle_as_invalid(self) -> None:
+        super().set_handle_as_invalid()
+        self._drop_descriptor()
+
+    def to_python_file(
+        self,
+        mode: str = "rb",
+        *,
+        transfer: bool = True,
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+    ) -> IO[Any]:
+        """A Python file object (as ``open()`` makes) over this pipe end, as :meth:`File.to_python_file` does.
+
+        ``transfer=True`` (the default) hands the handle over: this PipeEnd
+        reads as closed at once and the Python file closes the handle.
+        ``transfer=False`` gives the Python file a duplicate; each closes its
+        own. ``open()``'s arguments are checked before anything is handed over.
+        """
+        return to_python_file(
+            self,
+            mode,
+            transfer=transfer,
+            buffering=buffering,
+            encoding=encoding,
+            errors=errors,
+            newline=newline,
+        )
 
 
 class Pipe:

@@ -22,10 +22,46 @@ from ..._bindings._types import CData
 from ..._bindings._ws2_32 import AddressFamily
 from ..._win32._arguments import integer
 
-__all__ = ["Address", "decode", "encode", "storage"]
+__all__ = ["Address", "SocketAddress", "decode", "encode", "storage"]
 
-#: What the socket methods take and return.
+#: What the socket methods take (a :class:`SocketAddress` is one too).
 Address: TypeAlias = tuple[str, int] | tuple[str, int, int, int]
+
+
+class SocketAddress(tuple[Any, ...]):
+    """An address the OS reported: ``(host, port)`` for IPv4, ``(host, port, flowinfo, scope_id)`` for IPv6.
+
+    It is the very tuple Python's ``socket`` module returns, so it compares
+    equal to one and goes wherever one goes, and it is typed as typeshed types
+    those (``tuple[Any, ...]``): ``socket.create_connection(sock.getsockname())``
+    and ``py_socket.connect(...)`` type-check under mypy. Its fields are typed:
+    :attr:`host`, :attr:`port`, and for IPv6 :attr:`flowinfo` and :attr:`scope_id`.
+    """
+
+    __slots__ = ()
+
+    @property
+    def host(self) -> str:
+        """The numeric host address ("127.0.0.1", "::1")."""
+        host: str = self[0]
+        return host
+
+    @property
+    def port(self) -> int:
+        """The port number."""
+        port: int = self[1]
+        return port
+
+    @property
+    def flowinfo(self) -> int:
+        """IPv6's flow information (0 for IPv4)."""
+        return int(self[2]) if len(self) > 2 else 0
+
+    @property
+    def scope_id(self) -> int:
+        """IPv6's scope (interface index; 0 for IPv4)."""
+        return int(self[3]) if len(self) > 3 else 0
+
 
 _FLOWINFO_MAX: Final = 0xF_FFFF  # 20 bits
 
@@ -112,16 +148,18 @@ def storage() -> tuple[CData, CData]:
     return buffer, length
 
 
-def decode(buffer: CData) -> Address:
+def decode(buffer: CData) -> SocketAddress:
     """The Python tuple for a native address the OS filled in."""
     native: Any = buffer  # cdata fields are untyped
     family = native.ss_family
     if family == AddressFamily.INET:
         v4: Any = ffi.cast("SOCKADDR_IN *", buffer)
         host4 = ipaddress.IPv4Address(bytes(v4.sin_addr))
-        return str(host4), _net16(v4.sin_port)
+        return SocketAddress((str(host4), _net16(v4.sin_port)))
     if family == AddressFamily.INET6:
         v6: Any = ffi.cast("SOCKADDR_IN6 *", buffer)
         host6 = ipaddress.IPv6Address(bytes(v6.sin6_addr))
-        return str(host6), _net16(v6.sin6_port), _net32(v6.sin6_flowinfo), int(v6.sin6_scope_id)
+        return SocketAddress(
+            (str(host6), _net16(v6.sin6_port), _net32(v6.sin6_flowinfo), int(v6.sin6_scope_id))
+        )
     raise ValueError(f"the OS returned an address of family {family}, which this library does not decode")

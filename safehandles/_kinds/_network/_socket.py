@@ -18,7 +18,17 @@ owned socket holds one reference on it until after its ``closesocket``.
 not know of the copy); :meth:`Socket.duplicate` uses ``WSADuplicateSocketW``
 and ``WSASocketW`` instead. For the same reason ``duplicate(target_process=...)``
 is refused with ``ValueError``: another process gets a socket only by calling
-``WSASocketW`` itself, with the information ``WSADuplicateSocketW`` made for it.
+``WSASocketW`` itself, with the information ``WSADuplicateSocketW`` made for it,
+so there is no handle value to return. :meth:`Socket.share` makes that
+information (the bytes Python's ``socket.share`` makes) and
+:meth:`Socket.from_share` opens it in the target.
+
+Timeouts work as Python's: ``settimeout(None)`` blocks, ``settimeout(0)`` is
+non-blocking mode (``ioctlsocket(FIONBIO)``, ``BlockingIOError``), and a
+positive timeout waits with ``select`` before each call, then raises
+``TimeoutError``. :meth:`Socket.fileno` lets ``select`` and ``selectors`` take a
+socket, and the addresses it returns are :class:`SocketAddress` tuples, which
+the standard library's socket functions take under mypy too.
 
 Conversion to and from Python's ``socket.socket`` always says who closes:
 ``from_python(sock, transfer=True)`` detaches the Python socket so that only
@@ -29,17 +39,21 @@ it). ``to_python()`` detaches the wrapper and hands the socket to a new
 
 from __future__ import annotations
 
+import errno
+import math
 import sys
+import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from typing_extensions import Buffer, Self
 
-from ..._bindings._constants import LONG_MAX, WinError
-from ..._bindings._errors import wsa_exception
+from ..._bindings._constants import DWORD_MAX, LONG_MAX, WinError
+from ..._bindings._errors import winerror_exception, wsa_exception
 from ..._bindings._native import ffi, kernel32, ws2_32
 from ..._bindings._types import CData
 from ..._bindings._ws2_32 import (
+    FIONBIO,
     FROM_PROTOCOL_INFO,
     INVALID_SOCKET,
     SO_PROTOCOL_INFOW,
@@ -49,15 +63,17 @@ from ..._bindings._ws2_32 import (
     AddressFamily,
     ShutdownHow,
     SocketKind,
+    SocketOption,
+    SocketOptionLevel,
     SocketProtocol,
     WsaFlag,
 )
 from ..._core._errors import ObjectDisposedError
 from ..._win32._adoption import adopt_returned
-from ..._win32._arguments import bytes_like, integer, member
+from ..._win32._arguments import bytes_like, integer, member, milliseconds
 from ..._win32._catalogue import Entry
-from ..._win32._handles import KernelHandle, destroy_keeping_last_error
-from ._sockaddr import Address, decode, encode, storage
+from ..._win32._handles import KernelHandle, RawHandle, destroy_keeping_last_error
+from ._sockaddr import Address, SocketAddress, decode, encode, storage
 from ._winsock import Winsock, winsock
 
 if TYPE_CHECKING:
@@ -100,7 +116,7 @@ class Socket(KernelHandle):
         ownership="owned; borrowed from `from_python(transfer=False)`",
     )
 
-    __slots__ = ("_family", "_protocol", "_type", "_winsock")
+    __slots__ = ("_family", "_protocol", "_timeout", "_type", "_winsock")
     _destroyer_name: ClassVar[str] = "closesocket"
 
     @staticmethod
@@ -113,6 +129,9 @@ class Socket(KernelHandle):
         self._family: int = AddressFamily.UNSPEC
         self._type: int = 0
         self._protocol: int = SocketProtocol.DEFAULT
+        # The mode this wrapper set (Windows cannot be asked): None blocking, 0.0 non-blocking,
+        # else seconds each operation may wait.
+        self._timeout: float | None = None
         # Holds one token while this wrapper holds a reference on Winsock.
         self._winsock: list[None] = []
 
@@ -215,7 +234,8 @@ class Socket(KernelHandle):
         ``transfer=True``: the Python socket is detached (it reads as closed and
         never closes the socket) and put in blocking mode; the wrapper owns it.
         ``transfer=False``: the wrapper borrows it and never closes it; close the
-        Python socket yourself, after the wrapper.
+        Python socket yourself, after the wrapper. The borrowed wrapper takes
+        over the Python socket's timeout.
         """
         import socket as pysocket  # noqa: PLC0415 - only who converts pays for importing it
 
@@ -231,11 +251,12 @@ class Socket(KernelHandle):
             self = cls._wrap(sock.detach(), owns_handle=True)
         else:
             self = cls._wrap(sock.fileno(), owns_handle=False)
+            self._timeout = sock.gettimeout()  # a Python socket with a timeout is non-blocking underneath
         self._describe(*like)
         return self
 
     @classmethod
-    def from_raw(cls, value: int, *, owns_handle: bool) -> Self:
+    def from_raw(cls, value: RawHandle, *, owns_handle: bool) -> Self:
         """Wrap a raw socket value (SOCKET) obtained elsewhere, saying whether this wrapper owns it.
 
         The value is checked first: ``INVALID_SOCKET`` and other negative
@@ -265,11 +286,13 @@ class Socket(KernelHandle):
         # Family, type and protocol are passed, as Python's own accept does, so that
         # Python needs no query of its own (which fails under Wine for unbound sockets).
         like = self._family, self._type, self._protocol
+        timeout = self._timeout
         # Handed over through a wrapper of its own, so that a failure closes it the right way.
         with type(self)._wrap(self.detach(), owns_handle=True) as handover:
             handover._describe(*like)
             sock = pysocket.socket(*like, fileno=handover.dangerous_get_handle())
             handover.detach()
+        sock.settimeout(timeout)  # Python takes a socket it is given to be blocking
         return sock
 
     def _duplicate_here(self, access: int | None, inheritable: bool) -> Self:
@@ -285,14 +308,66 @@ class Socket(KernelHandle):
         pid = kernel32.GetCurrentProcessId()
         if self._call(ws2_32.WSADuplicateSocketW, pid, info) == SOCKET_ERROR:
             raise wsa_exception("WSADuplicateSocketW")
+        copy = self._from_protocol_info(info, inheritable)
+        if self._timeout is not None:
+            try:
+                copy.settimeout(self._timeout)  # the copy's mode is its own
+            except BaseException:
+                copy.close()
+                raise
+        return copy
+
+    @classmethod
+    def _from_protocol_info(cls, info: CData, inheritable: bool) -> Self:
+        """The socket ``WSADuplicateSocketW`` described in *info*, made with ``WSASocketW``."""
         flags = WsaFlag.OVERLAPPED | (0 if inheritable else WsaFlag.NO_HANDLE_INHERIT)
-        return self._new(
+        described: Any = info
+        return cls._new(
             "WSASocketW",
             lambda: ws2_32.WSASocketW(
                 FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, info, 0, flags
             ),
-            self._like(),
+            (described.iAddressFamily, described.iSocketType, described.iProtocol),
         )
+
+    def share(self, process: Process | int) -> bytes:
+        """What another process needs to open its own copy of this socket (``WSADuplicateSocketW``).
+
+        *process* is the target: a :class:`Process` or its pid. The result is
+        the ``WSAPROTOCOL_INFOW`` Winsock made for that process alone; hand it
+        over by any channel and the target calls :meth:`from_share` (or Python's
+        ``socket.fromshare``, whose input ``socket.share(pid)`` makes: the bytes
+        are the same). Both copies name the same connection; each process
+        closes its own. Until the target opens it, Winsock holds the copy for it.
+        """
+        from .._processes._process import Process  # noqa: PLC0415 - processes import the network kinds' framework
+
+        if isinstance(process, Process):
+            pid = process.pid
+        else:
+            pid = integer(process, "process", minimum=0, maximum=DWORD_MAX, expected="a Process or a pid")
+        info = ffi.new("WSAPROTOCOL_INFOW *")
+        if self._call(ws2_32.WSADuplicateSocketW, pid, info) == SOCKET_ERROR:
+            raise wsa_exception("WSADuplicateSocketW")
+        data: bytes = ffi.buffer(info)[:]
+        return data
+
+    @classmethod
+    def from_share(cls, data: Buffer, *, inheritable: bool = False) -> Self:
+        """Open the socket another process shared with this one (:meth:`share` or ``socket.share``).
+
+        The new socket is owned, in blocking mode and not inheritable unless
+        asked. Data that is not a ``WSAPROTOCOL_INFOW`` raises ``ValueError``;
+        a share made for another process, or already used, fails in
+        ``WSASocketW`` with ``OSError``.
+        """
+        view = bytes_like(data)
+        size = ffi.sizeof("WSAPROTOCOL_INFOW")
+        if len(view) != size:
+            raise ValueError(f"a socket share is a WSAPROTOCOL_INFOW of {size} bytes, not {len(view)}")
+        info = ffi.new("WSAPROTOCOL_INFOW *")
+        ffi.memmove(info, view, size)
+        return cls._from_protocol_info(info, bool(inheritable))
 
     def _duplicate_into(self, process: Process, access: int | None, inheritable: bool) -> int:
         # Winsock gives another process a socket only with that process's help: it calls
@@ -300,8 +375,8 @@ class Socket(KernelHandle):
         # DuplicateHandle would give a value that Winsock there need not recognise.
         raise ValueError(
             "a socket cannot be duplicated into another process as a handle value (Microsoft: "
-            "DuplicateHandle does not support sockets); use WSADuplicateSocketW, as Python's "
-            "socket.share(pid) and socket.fromshare() do"
+            "DuplicateHandle does not support sockets); use Socket.share(process), and "
+            "Socket.from_share() in that process (WSADuplicateSocketW / WSASocketW)"
         )
 
     # -- what it is --------------------------------------------------------------------
@@ -329,6 +404,133 @@ class Socket(KernelHandle):
         """The protocol number it was created with (0: the type's default)."""
         return self._protocol
 
+    # -- blocking, non-blocking, timeouts ------------------------------------------------
+
+    def settimeout(self, timeout: float | None) -> None:
+        """Set how long each blocking operation may take, as Python's ``socket.settimeout`` does.
+
+        ``None`` (or ``math.inf``): blocking mode, every call waits as long as
+        it takes. ``0``: non-blocking mode, a call that would wait raises
+        ``BlockingIOError`` (``WSAEWOULDBLOCK``). A positive number of seconds:
+        the socket is put in non-blocking mode and each call waits with
+        ``select`` at most that long, then raises ``TimeoutError``
+        (``sendall`` counts the whole send). A timeout is per operation, not
+        an ``SO_RCVTIMEO`` (after which Microsoft calls the socket's state
+        indeterminate). Windows cannot report a socket's mode, so the
+        wrapper remembers it: a socket from :meth:`from_raw` is taken to be
+        blocking until this is called.
+        """
+        if timeout is not None:
+            milliseconds(timeout)  # the one check of a timeout: TypeError, ValueError for NaN, < 0, too long
+            timeout = None if timeout == math.inf else float(timeout)
+        self._set_nonblocking(timeout is not None)
+        self._timeout = timeout
+
+    def gettimeout(self) -> float | None:
+        """The timeout in seconds (``None``: blocking mode, ``0.0``: non-blocking mode)."""
+        return self._timeout
+
+    def setblocking(self, flag: bool) -> None:
+        """``setblocking(True)`` is ``settimeout(None)``, ``setblocking(False)`` is ``settimeout(0)``."""
+        if not isinstance(flag, bool):
+            raise TypeError(f"flag must be a bool, not {type(flag).__name__}")
+        self.settimeout(None if flag else 0.0)
+
+    def getblocking(self) -> bool:
+        """False in non-blocking mode (timeout 0), True otherwise (as Python's ``getblocking``)."""
+        return self._timeout != 0.0
+
+    def _set_nonblocking(self, on: bool) -> None:
+        mode = ffi.new("ULONG *", 1 if on else 0)
+        self._check("ioctlsocket", self._call(ws2_32.ioctlsocket, FIONBIO, mode))
+
+    def _deadline(self) -> float | None:
+        """When a call started now must be done by, or None when it may not wait (blocking, non-blocking)."""
+        return time.monotonic() + self._timeout if self._timeout else None
+
+    def _wait_until(self, function: str, deadline: float, *, write: bool) -> bool:
+        """Wait with ``select`` until the socket is ready; False if it reported an error instead.
+
+        Raises ``TimeoutError`` once *deadline* passes.
+        """
+        remaining = deadline - time.monotonic()
+        ready, failed = (False, False) if remaining <= 0 else self._call(_select_one, write, remaining)
+        if not ready and not failed:
+            raise TimeoutError(errno.ETIMEDOUT, f"{function} timed out after {self._timeout} s")
+        return not failed
+
+    def _io(self, function: str, call: Callable[[int], int], *, write: bool, deadline: float | None) -> int:
+        """Run a Winsock call on the socket, waiting for readiness up to *deadline* (None: never)."""
+        while True:
+            if deadline is not None:
+                self._wait_until(function, deadline, write=write)
+            result = self._call(call)
+            if result != SOCKET_ERROR:
+                return result
+            error = ws2_32.WSAGetLastError()
+            if deadline is None or error != WinError.WSAEWOULDBLOCK:
+                raise winerror_exception(function, error)
+            # Another thread took what select reported (or it was spurious): wait again.
+
+    # -- select and selectors ----------------------------------------------------------
+
+    def fileno(self) -> int:
+        """The socket's value, so that ``select.select`` and ``selectors`` accept this wrapper.
+
+        Valid while the socket is open: a closed wrapper raises
+        :class:`ObjectDisposedError` (a ``ValueError``, which ``selectors``
+        expects from a closed file object when it unregisters one). The
+        wrapper still owns the socket: do not close the value.
+        """
+        if self.is_closed:
+            raise ObjectDisposedError(f"{type(self).__name__} is closed")
+        return self._value
+
+    # -- options ---------------------------------------------------------------------------
+
+    def setsockopt(self, level: int, option: int, value: int | Buffer) -> None:
+        """Set an option (``setsockopt``): an int (sent as a C ``int``; a bool is 0 or 1) or raw bytes.
+
+        *level* is a :class:`SocketOptionLevel`, *option* a :class:`SocketOption`,
+        :class:`TcpOption` or :class:`Ipv6Option` (or the number of one those lack).
+        """
+        checked_level = _check_int(level, "level")
+        checked_option = _check_int(option, "option")
+        if isinstance(value, int):  # bool included: Winsock's flag options are BOOLs
+            native: CData = ffi.new("int *", _check_int(int(value), "value"))
+            size = ffi.sizeof("int")
+        else:
+            native = bytes_like(value, "value")
+            size = min(len(native), LONG_MAX)
+        optval = ffi.cast("char *", native)
+        self._check("setsockopt", self._call(ws2_32.setsockopt, checked_level, checked_option, optval, size))
+
+    @overload
+    def getsockopt(self, level: int, option: int, /) -> int: ...
+    @overload
+    def getsockopt(self, level: int, option: int, buflen: int, /) -> bytes: ...
+
+    def getsockopt(self, level: int, option: int, buflen: int | None = None, /) -> int | bytes:
+        """Read an option (``getsockopt``): as an int, or as at most *buflen* raw bytes."""
+        checked_level = _check_int(level, "level")
+        checked_option = _check_int(option, "option")
+        if buflen is None:
+            number = ffi.new("int *")  # zeroed: an option shorter than an int (a BOOLEAN) reads right
+            length = ffi.new("int *", ffi.sizeof("int"))
+            optval = ffi.cast("char *", number)
+            self._check(
+                "getsockopt", self._call(ws2_32.getsockopt, checked_level, checked_option, optval, length)
+            )
+            return int(number[0])
+        size = integer(buflen, "buflen", minimum=1, maximum=LONG_MAX)
+        buffer = ffi.new("char[]", size)
+        length = ffi.new("int *", size)
+        self._check(
+            "getsockopt", self._call(ws2_32.getsockopt, checked_level, checked_option, buffer, length)
+        )
+        data: bytes = ffi.buffer(buffer, length[0])[:]
+        return data
+
     # -- operations --------------------------------------------------------------------
 
     def _check(self, function: str, result: int) -> int:
@@ -346,23 +548,37 @@ class Socket(KernelHandle):
         backlog = integer(backlog, "backlog", minimum=0, maximum=LONG_MAX)
         self._check("listen", self._call(ws2_32.listen, backlog))
 
-    def accept(self, *, inheritable: bool = False) -> tuple[Self, Address]:
-        """Wait for a connection; return a new owned socket for it and the peer's address.
+    def accept(self, *, inheritable: bool = False) -> tuple[Self, SocketAddress]:
+        """Wait for a connection (up to the timeout); return a new owned socket for it and the peer's address.
 
-        ``accept`` gives the new socket the inheritance of Windows' default
-        (inheritable) until this method clears it: a process created with
-        blanket inheritance in that instant could receive it. ``spawn`` never does.
+        The new socket is in blocking mode whatever this one's mode is (Winsock
+        would give it this one's, Python's ``accept`` does the same).
+        ``accept`` gives it the inheritance of Windows' default (inheritable)
+        until this method clears it: a process created with blanket
+        inheritance in that instant could receive it. ``spawn`` never does.
         """
         if self.is_closed:
             raise ObjectDisposedError(f"{type(self).__name__} is closed")
-        buffer, length = storage()
-        peer = self._new(
-            "accept",
-            lambda: self._call(ws2_32.accept, buffer, length),
-            self._like(),
-        )
+        deadline = self._deadline()
+        while True:
+            if deadline is not None:
+                self._wait_until("accept", deadline, write=False)
+            buffer, length = storage()
+            try:
+                peer = self._new(
+                    "accept",
+                    lambda: self._call(ws2_32.accept, buffer, length),  # noqa: B023 - called at once
+                    self._like(),
+                )
+            except OSError as exc:
+                if deadline is None or getattr(exc, "winerror", None) != WinError.WSAEWOULDBLOCK:
+                    raise
+                continue  # another thread accepted the connection select reported
+            break
         try:
             peer.inheritable = bool(inheritable)  # accepted sockets inherit nothing of ours
+            if self._timeout is not None:
+                peer._set_nonblocking(False)
             address = decode(buffer)
         except BaseException:
             peer.close()
@@ -370,47 +586,113 @@ class Socket(KernelHandle):
         return peer, address
 
     def connect(self, address: Address) -> None:
-        """Connect to a remote address (blocking)."""
+        """Connect to a remote address, waiting at most the timeout.
+
+        In non-blocking mode (timeout 0) it raises ``BlockingIOError`` and the
+        connection goes on: wait for the socket to be writable with ``select``.
+        """
         native, size = encode(self._family, address)
-        self._check("connect", self._call(ws2_32.connect, native, size))
+        deadline = self._deadline()
+        if self._call(ws2_32.connect, native, size) != SOCKET_ERROR:
+            return
+        error = ws2_32.WSAGetLastError()
+        if deadline is None or error != WinError.WSAEWOULDBLOCK:
+            raise winerror_exception("connect", error)
+        if not self._wait_until("connect", deadline, write=True):  # select reports a failed connect apart
+            raise winerror_exception("connect", self.getsockopt(SocketOptionLevel.SOCKET, SocketOption.ERROR))
 
     def send(self, data: Buffer) -> int:
         """Send bytes; return how many were sent (maybe fewer than given: see :meth:`sendall`)."""
         view = bytes_like(data)
-        return self._check("send", self._call(ws2_32.send, view, min(len(view), LONG_MAX), 0))
+        count = min(len(view), LONG_MAX)
+        return self._io(
+            "send", lambda value: ws2_32.send(value, view, count, 0), write=True, deadline=self._deadline()
+        )
 
     def sendall(self, data: Buffer) -> None:
-        """Send all of *data*, calling ``send`` as often as needed."""
+        """Send all of *data*, calling ``send`` as often as needed (the timeout covers the whole)."""
         view = bytes_like(data)
         sent, total = 0, len(view)
+        deadline = self._deadline()
         while sent < total:
             chunk = min(total - sent, LONG_MAX)
-            sent += self._check("send", self._call(ws2_32.send, view + sent, chunk, 0))
+
+            def send_chunk(value: int, at: CData = view + sent, count: int = chunk) -> int:
+                return ws2_32.send(value, at, count, 0)
+
+            sent += self._io("send", send_chunk, write=True, deadline=deadline)
 
     def recv(self, size: int) -> bytes:
         """Receive at most *size* bytes; ``b""`` once the peer shut its sending side down."""
         size = integer(size, "size", minimum=0, maximum=LONG_MAX)
         buffer = ffi.new("char[]", max(size, 1))
-        got = self._check("recv", self._call(ws2_32.recv, buffer, size, 0))
+        got = self._io(
+            "recv", lambda value: ws2_32.recv(value, buffer, size, 0), write=False, deadline=self._deadline()
+        )
         data: bytes = ffi.buffer(buffer, got)[:]
         return data
+
+    def sendto(self, data: Buffer, address: Address) -> int:
+        """Send a datagram to *address*; return how many bytes were sent."""
+        view = bytes_like(data)
+        native, length = encode(self._family, address)
+        count = min(len(view), LONG_MAX)
+        return self._io(
+            "sendto",
+            lambda value: ws2_32.sendto(value, view, count, 0, native, length),
+            write=True,
+            deadline=self._deadline(),
+        )
+
+    def recvfrom(self, size: int) -> tuple[bytes, SocketAddress]:
+        """Receive a datagram of at most *size* bytes and the address it came from.
+
+        A longer datagram raises ``OSError`` (``WSAEMSGSIZE``): Winsock
+        discards what did not fit.
+        """
+        size = integer(size, "size", minimum=0, maximum=LONG_MAX)
+        buffer = ffi.new("char[]", max(size, 1))
+        source, length = storage()
+        got = self._io(
+            "recvfrom",
+            lambda value: ws2_32.recvfrom(value, buffer, size, 0, source, length),
+            write=False,
+            deadline=self._deadline(),
+        )
+        data: bytes = ffi.buffer(buffer, got)[:]
+        return data, decode(source)
 
     def shutdown(self, how: ShutdownHow) -> None:
         """Stop receiving, sending (the peer's ``recv`` then returns ``b""``), or both."""
         checked = member(how, ShutdownHow, "how")
         self._check("shutdown", self._call(ws2_32.shutdown, checked))
 
-    def getsockname(self) -> Address:
+    def getsockname(self) -> SocketAddress:
         """The local address this socket is bound to."""
         buffer, length = storage()
         self._check("getsockname", self._call(ws2_32.getsockname, buffer, length))
         return decode(buffer)
 
-    def getpeername(self) -> Address:
+    def getpeername(self) -> SocketAddress:
         """The address of the peer this socket is connected to."""
         buffer, length = storage()
         self._check("getpeername", self._call(ws2_32.getpeername, buffer, length))
         return decode(buffer)
+
+
+def _select_one(value: int, write: bool, seconds: float) -> tuple[bool, bool]:
+    """``select`` on one socket for *seconds*: whether it is readable (writable), whether it failed."""
+    ready = ffi.new("fd_set *", {"fd_count": 1, "fd_array": [value]})
+    failed = ffi.new("fd_set *", {"fd_count": 1, "fd_array": [value]})
+    micro = math.ceil(seconds * 1_000_000)  # rounded up: a positive wait never becomes a poll
+    timeval = ffi.new("TIMEVAL *", {"tv_sec": micro // 1_000_000, "tv_usec": micro % 1_000_000})
+    # nfds is ignored by Winsock; select removes the sockets that are not ready from the sets.
+    readable, writable = (ffi.NULL, ready) if write else (ready, ffi.NULL)
+    if ws2_32.select(0, readable, writable, failed, timeval) == SOCKET_ERROR:
+        raise wsa_exception("select")
+    ready_set: Any = ready
+    failed_set: Any = failed
+    return ready_set.fd_count > 0, failed_set.fd_count > 0
 
 
 def _protocol_info(value: int, info: CData) -> None:

@@ -8,20 +8,23 @@ handle that is never closed.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from typing_extensions import Self
 
 from ..._bindings._constants import CURRENT_PROCESS, DWORD_MAX, ProcessAccess
 from ..._bindings._errors import check_bool, raise_winerror
 from ..._bindings._native import ffi, kernel32
+from ..._core._errors import UnsupportedPlatformError
 from ..._win32._arguments import integer
 from ..._win32._catalogue import Entry
 from ..._win32._handles import WaitableHandle
 
 if TYPE_CHECKING:
     import os
+    import subprocess
 
     from ..._win32._handles import KernelHandle
     from ._spawn import Spawned
@@ -40,14 +43,20 @@ class Process(WaitableHandle):
             ("CreateProcessW", "FALSE; returns the main `Thread` too"),
         ),
         destroyer="`CloseHandle`",
-        ownership="owned; borrowed from `GetCurrentProcess`",
+        ownership="owned; borrowed from `GetCurrentProcess` and `from_popen`",
         wine="tested, but `GetProcessHandleCount` reports 0 under Wine",
     )
     _rights = ProcessAccess
     _object_type = "Process"
     _pseudo_handles: ClassVar[frozenset[int]] = frozenset({CURRENT_PROCESS})
 
-    __slots__ = ()
+    __slots__ = ("_lender",)
+
+    def __init__(self, *, owns_handle: bool = True) -> None:
+        super().__init__(owns_handle=owns_handle)
+        # What lent a borrowed handle, kept alive while this wrapper is: a Popen's
+        # handle object closes its handle when it is collected.
+        self._lender: object = None
 
     @property
     def is_invalid(self) -> bool:
@@ -57,6 +66,32 @@ class Process(WaitableHandle):
     def current(cls) -> Self:
         """The calling process, through its pseudo-handle (-1): borrowed, never closed."""
         return cls._wrap(kernel32.GetCurrentProcess(), owns_handle=False)
+
+    @classmethod
+    def from_popen(cls, popen: subprocess.Popen[Any]) -> Self:
+        """The process a ``subprocess.Popen`` started, borrowed: the Popen keeps owning its handle.
+
+        The wrapper never closes the handle, and holds the Popen's handle
+        object, which closes it only once nothing refers to it any more: the
+        handle stays valid while either is alive. Use it for what ``Popen``
+        lacks (``Job.assign``, ``handle_count``, waiting on it with other
+        objects in :func:`wait_any`); call :meth:`duplicate` for a handle of
+        your own. A Popen whose handle was closed raises ``ValueError``.
+        """
+        import subprocess  # noqa: PLC0415 - only who converts pays for importing it
+
+        if not isinstance(popen, subprocess.Popen):
+            raise TypeError(f"popen must be a subprocess.Popen, not {type(popen).__name__}")
+        lender = getattr(popen, "_handle", None)  # subprocess's Handle(int), Windows only
+        if lender is None:  # off Windows a Popen holds a pid, not a handle
+            raise UnsupportedPlatformError(
+                f"a Popen holds a process handle only on Windows; this is {sys.platform}"
+            )
+        if getattr(lender, "closed", False):
+            raise ValueError(f"the handle of {popen!r} (pid {popen.pid}) is already closed")
+        self = cls.from_raw(lender, owns_handle=False)
+        self._lender = lender
+        return self
 
     @staticmethod
     def spawn(
