@@ -194,6 +194,7 @@ from ._kinds._sync._timer import WaitableTimer
 from ._kinds._sync._wait import (
     wait_all,
     wait_any,
+    wait_any_async,
 )
 from ._kinds._system._eventlog import (
     EventLog,
@@ -335,6 +336,7 @@ __all__ = [
     "stop_tracking",
     "wait_all",
     "wait_any",
+    "wait_any_async",
 ]
 
 

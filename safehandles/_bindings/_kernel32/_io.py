@@ -18,6 +18,17 @@ BOOL GetQueuedCompletionStatus(HANDLE CompletionPort, DWORD *lpNumberOfBytesTran
                                DWORD dwMilliseconds);
 BOOL PostQueuedCompletionStatus(HANDLE CompletionPort, DWORD dwNumberOfBytesTransferred,
                                 ULONG_PTR dwCompletionKey, ADDRESS lpOverlapped);
+/* minwinbase.h; 32 bytes. Internal is reserved: the status is in the
+   OVERLAPPED's own Internal. */
+typedef struct _OVERLAPPED_ENTRY {
+    ULONG_PTR lpCompletionKey;
+    ADDRESS lpOverlapped;
+    ULONG_PTR Internal;
+    DWORD dwNumberOfBytesTransferred;
+} OVERLAPPED_ENTRY;
+BOOL GetQueuedCompletionStatusEx(HANDLE CompletionPort, OVERLAPPED_ENTRY *lpCompletionPortEntries,
+                                 ULONG ulCount, ULONG *ulNumEntriesRemoved, DWORD dwMilliseconds,
+                                 BOOL fAlertable);
 """
 
 
@@ -55,6 +66,16 @@ class CompletionPorts(Protocol):
         lpCompletionKey: CData,
         lpOverlapped: CData,
         dwMilliseconds: int,
+        /,
+    ) -> int: ...
+    def GetQueuedCompletionStatusEx(
+        self,
+        CompletionPort: int,
+        lpCompletionPortEntries: CData,
+        ulCount: int,
+        ulNumEntriesRemoved: CData,
+        dwMilliseconds: int,
+        fAlertable: int,
         /,
     ) -> int: ...
     def PostQueuedCompletionStatus(

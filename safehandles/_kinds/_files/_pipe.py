@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
 from typing_extensions import Self
 
@@ -35,7 +36,14 @@ from ..._win32._catalogue import Entry
 from ..._win32._handles import security_attributes
 from ..._win32._stream import PeekableStream
 
+if TYPE_CHECKING:
+    from ..._async._io import Outcome
+
 __all__ = ["NamedPipeServer", "Pipe", "PipeEnd"]
+
+
+def _connect_start(value: int, overlapped: Any) -> int:
+    return kernel32.ConnectNamedPipe(value, overlapped)
 
 
 class PipeEnd(PeekableStream):
@@ -201,14 +209,32 @@ class NamedPipeServer(PipeEnd):
         """Wait for a client to open the pipe (``ConnectNamedPipe``).
 
         Returns at once if a client connected before the call
-        (``ERROR_PIPE_CONNECTED`` counts as connected).
+        (``ERROR_PIPE_CONNECTED`` counts as connected). On a server created
+        with ``overlapped=True`` it starts an overlapped connect and waits.
         """
-        self._require_synchronous("connect")
+        if self._overlapped:
+            self._connected(self._overlapped_sync(_connect_start, None, None, "ConnectNamedPipe"))
+            return
         if self._call(kernel32.ConnectNamedPipe, ffi.NULL):
             return
         error = last_error()
         if error != WinError.PIPE_CONNECTED:
             raise_winerror("ConnectNamedPipe", error)
+
+    async def connect_async(self) -> None:
+        """Await a client opening the pipe (an overlapped ``ConnectNamedPipe``).
+
+        Needs a server created with ``overlapped=True``. Returns at once if a
+        client connected before the call. Cancelling the task cancels the
+        connect; closing the server meanwhile raises ``ObjectDisposedError``.
+        """
+        self._require_overlapped("connect_async")
+        self._connected(await self._overlapped_async(_connect_start, None, None, "ConnectNamedPipe"))
+
+    @staticmethod
+    def _connected(outcome: Outcome) -> None:
+        if outcome.error not in (WinError.SUCCESS, WinError.PIPE_CONNECTED):
+            raise_winerror("ConnectNamedPipe", outcome.error)
 
     def disconnect(self) -> None:
         """End the client's session (``DisconnectNamedPipe``); unread data is discarded."""
