@@ -41,8 +41,11 @@ def run(request: pytest.FixtureRequest) -> Callable[[Coroutine[Any, Any, T]], T]
     factory = LOOPS[request.param]
 
     def runner(coroutine: Coroutine[Any, Any, T]) -> T:
-        with asyncio.Runner(loop_factory=factory) as asyncio_runner:
-            return asyncio_runner.run(coroutine)
+        loop = factory()  # asyncio.Runner(loop_factory=...) is 3.11 and later
+        try:
+            return loop.run_until_complete(coroutine)
+        finally:
+            loop.close()
 
     return runner
 
@@ -84,6 +87,10 @@ def pipe() -> Iterator[tuple[sh.NamedPipeServer, sh.File]]:
 # -- waits ------------------------------------------------------------------------------
 
 
+def _discard(_: object) -> None:
+    pass
+
+
 def _signalled_later(kind: str, tmp_path: Path) -> tuple[sh.WaitableHandle, Callable[[], None], list[Any]]:
     """A handle of *kind*, unsignalled, and what signals it."""
     keep: list[Any] = []
@@ -92,7 +99,7 @@ def _signalled_later(kind: str, tmp_path: Path) -> tuple[sh.WaitableHandle, Call
         return event, event.set, keep
     if kind == "semaphore":
         semaphore = sh.Semaphore.create(0, 1)
-        return semaphore, lambda: semaphore.release(), keep
+        return semaphore, lambda: _discard(semaphore.release()), keep
     if kind == "timer":
         timer = sh.WaitableTimer.create()
         return timer, lambda: timer.set(0.05), keep
@@ -102,7 +109,7 @@ def _signalled_later(kind: str, tmp_path: Path) -> tuple[sh.WaitableHandle, Call
         return spawned.process, lambda: None, keep
     if kind == "change notification":
         watch = sh.ChangeNotification.watch(tmp_path, sh.ChangeFilter.FILE_NAME)
-        return watch, lambda: (tmp_path / "new.txt").write_text("x"), keep
+        return watch, lambda: _discard((tmp_path / "new.txt").write_text("x")), keep
     raise AssertionError(kind)
 
 
@@ -267,7 +274,7 @@ def test_wait_any_async_on_loops_in_several_threads() -> None:
     def worker(index: int) -> None:
         try:
             results[index] = asyncio.run(sh.wait_any_async([events[index]], timeout=10))
-        except BaseException as exc:  # noqa: BLE001 (reported by the main thread)
+        except BaseException as exc:  # reported by the main thread
             errors.append(exc)
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
@@ -305,6 +312,7 @@ def test_pipe_echo_with_connect_read_and_write_async(run: Callable[[Coroutine[An
                     received += await reading
                     while len(received) < len(message):
                         received += await server.read_async(8192)
+
                     async def collect(expected: int) -> bytes:
                         reply = b""
                         while len(reply) < expected:
@@ -324,7 +332,9 @@ def test_pipe_echo_with_connect_read_and_write_async(run: Callable[[Coroutine[An
     assert run(main()) == [b"ONE", b"TWO", b"X" * 5000]
 
 
-def test_read_async_of_a_long_message_arrives_in_parts(run: Callable[[Coroutine[Any, Any, Any]], Any]) -> None:
+def test_read_async_of_a_long_message_arrives_in_parts(
+    run: Callable[[Coroutine[Any, Any, Any]], Any],
+) -> None:
     server, client = _pipe_pair(message=True)
     with server, client:
 
@@ -339,12 +349,17 @@ def test_file_offsets_and_the_wrappers_own_position(
     tmp_path: Path, run: Callable[[Coroutine[Any, Any, Any]], Any]
 ) -> None:
     path = tmp_path / "data.bin"
-    with sh.File.open(path, access="rw", disposition=sh.CreationDisposition.CREATE_ALWAYS, overlapped=True) as file:
+    with sh.File.open(
+        path, access="rw", disposition=sh.CreationDisposition.CREATE_ALWAYS, overlapped=True
+    ) as file:
 
         async def main() -> list[Any]:
             seen: list[Any] = [await file.write_async(b"hello "), file.position]
             seen += [await file.write_async(b"world"), file.position]
-            seen += [await file.write_async(bytearray(b"HELLO"), offset=0), file.position]  # offset= leaves it
+            seen += [
+                await file.write_async(bytearray(b"HELLO"), offset=0),
+                file.position,
+            ]  # offset= leaves it
             file.position = 6
             seen += [await file.read_async(100), file.position]
             seen += [await file.read_async(100), file.position]  # end of file
@@ -359,7 +374,9 @@ def test_async_io_refuses_synchronous_handles_and_bad_arguments(
     tmp_path: Path, pipe: tuple[sh.NamedPipeServer, sh.File], run: Callable[[Coroutine[Any, Any, Any]], Any]
 ) -> None:
     server, client = pipe
-    with sh.File.open(tmp_path / "s.bin", access="rw", disposition=sh.CreationDisposition.CREATE_ALWAYS) as plain:
+    with sh.File.open(
+        tmp_path / "s.bin", access="rw", disposition=sh.CreationDisposition.CREATE_ALWAYS
+    ) as plain:
         with pytest.raises(ValueError, match="overlapped=True"):
             run(plain.read_async())
         with pytest.raises(ValueError, match="overlapped=True"):
