@@ -210,6 +210,7 @@ from ._kinds._sync._timer import WaitableTimer
 from ._kinds._sync._wait import (
     wait_all,
     wait_any,
+    wait_any_async,
 )
 from ._kinds._system._eventlog import (
     EventLog,
@@ -369,6 +370,7 @@ __all__ = [
     "stop_tracking",
     "wait_all",
     "wait_any",
+    "wait_any_async",
 ]
 
 

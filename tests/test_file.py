@@ -217,13 +217,18 @@ def _osf_handle(fd: int) -> int:
     return int(msvcrt.get_osfhandle(fd))  # type: ignore[attr-defined,unused-ignore]
 
 
-def test_overlapped_file_refuses_synchronous_io(tmp_path: Path) -> None:
+def test_overlapped_file_reads_and_writes_synchronously_at_its_own_position(tmp_path: Path) -> None:
     with create(tmp_path / "a.bin", overlapped=True) as file:
         assert file.overlapped
-        with pytest.raises(ValueError, match="overlapped"):
-            file.read()
-        with pytest.raises(ValueError, match="overlapped"):
-            file.write(b"x")
+        assert file.write(b"hello world") == 11
+        assert file.position == file.tell() == 11
+        assert file.seek(6) == 6
+        assert file.read(100) == b"world"
+        assert file.read(100) == b""  # end of file: ERROR_HANDLE_EOF from the overlapped read
+        assert file.seek(-5, os.SEEK_END) == 6
+        assert file.read(2) == b"wo"
+        assert file.truncate(5) == 5
+        assert file.size() == 5
         with file.duplicate() as copy:
             assert copy.overlapped
 

@@ -62,8 +62,12 @@ Package-internal primitives
 Everything that touches the state lists lives in this file: ``_call`` (and
 its fixed-arity twin :func:`held_call_2` for calls that stay in user mode,
 where ``*args`` would cost as much as the call), :func:`hold_all` for a call
-that takes several handles, and ``_close_after`` for a kind whose close has
-more than one way (ending a resource update by writing it).
+that takes several handles, :class:`LastingReference` for an operation that
+outlives the call that starts it (an overlapped read, a registered wait: the
+kernel keeps using the value until it reports completion), ``_closing`` for a
+kind that must cancel such operations when it is closed, and ``_close_after``
+for a kind whose close has more than one way (ending a resource update by
+writing it).
 """
 
 from __future__ import annotations
@@ -87,6 +91,7 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 __all__ = [
+    "LastingReference",
     "SafeHandle",
     "SafeHandleMinusOneIsInvalid",
     "SafeHandleZeroOrMinusOneIsInvalid",
@@ -311,7 +316,25 @@ class SafeHandle(abc.ABC):
             self._undisposed.pop()
         except IndexError:
             return
+        self._closing()
         self.dangerous_release()
+
+    def _closing(self) -> None:  # noqa: B027 (a hook: most kinds have nothing to cancel)
+        """Run by the one close that drops the owner's reference, just before it drops it.
+
+        A kind whose operations outlive a call (see :class:`LastingReference`)
+        cancels them here: they still hold their references, so the native
+        handle stays valid for the cancel and is released by the last of them.
+        """
+
+    def _close_requested(self) -> bool:
+        """Whether a close has dropped (or is dropping) the owner's reference.
+
+        An operation that took a lasting reference checks this after making
+        itself known to :meth:`_closing`, so a close racing with its start
+        cancels it one way or the other.
+        """
+        return not self._undisposed
 
     def _close_after(self, decide: Callable[[], object]) -> bool:
         """Close as :meth:`close` does, running *decide* first if this is the one close that counts.
@@ -327,6 +350,7 @@ class SafeHandle(abc.ABC):
         except IndexError:
             return False
         decide()
+        self._closing()
         self.dangerous_release()
         return True
 
@@ -475,6 +499,50 @@ class SafeHandleMinusOneIsInvalid(SafeHandle):
     @property
     def is_invalid(self) -> bool:
         return self._value == -1
+
+
+class LastingReference:
+    """A reference on a handle held beyond one call: for an operation the kernel goes on with.
+
+    An overlapped ``ReadFile`` returns at once, but the kernel uses the
+    handle's value (and the buffer, and the ``OVERLAPPED``) until it reports
+    completion; a registered wait uses the value until it is unregistered.
+    Taking this reference when the operation starts and releasing it when the
+    completion has been reported is what keeps a concurrent ``close()`` from
+    freeing (and the OS from recycling) the value in between. :meth:`call`
+    passes the value to the native call that starts the operation;
+    :meth:`release` gives the reference back, once, from any thread.
+    """
+
+    __slots__ = ("_handle", "_held")
+
+    def __init__(self, handle: SafeHandle) -> None:
+        handle.dangerous_add_ref()  # ObjectDisposedError if it is closed
+        self._handle = handle
+        self._held = [None]
+
+    @property
+    def handle(self) -> SafeHandle:
+        return self._handle
+
+    @property
+    def value(self) -> int:
+        """The raw value, for a table of values waited on (valid while held)."""
+        return self._handle._value
+
+    def call(self, function: Callable[[int, Unpack[_Args]], _R], /, *args: Unpack[_Args]) -> _R:
+        """``function(value, *args)``; the reference must still be held."""
+        if not self._held:
+            raise ObjectDisposedError(f"the reference on {type(self._handle).__name__} was released")
+        return function(self._handle._value, *args)
+
+    def release(self) -> None:
+        """Give the reference back (the last one releases the native handle); later calls do nothing."""
+        try:
+            self._held.pop()
+        except IndexError:
+            return
+        self._handle.dangerous_release()
 
 
 def held_call_2(handle: SafeHandle, function: Callable[[int, _A, _B], _R], a: _A, b: _B, /) -> _R:

@@ -40,6 +40,7 @@ from .._bindings._types import CData
 from .._core._safehandle import SafeHandleZeroOrMinusOneIsInvalid
 from ._adoption import adopt_returned, adopt_written
 from ._arguments import access_mask, milliseconds
+from ._in_flight import cancel_all, in_flight
 from ._interruptible import wait_objects
 from ._objects import granted_access, object_type_name
 
@@ -287,6 +288,11 @@ class KernelHandle(Win32Handle):
     #: The kind's access-right enum, for checking ``access=`` arguments (None: not known).
     _rights: ClassVar[type[enum.IntFlag] | None] = None
 
+    def _closing(self) -> None:
+        # Operations in flight hold references: cancel them, and the last completion releases the handle.
+        if in_flight:
+            cancel_all(self)
+
     def _check_kind(self, value: int) -> None:
         super()._check_kind(value)
         if self._object_type is None or value in self._pseudo_handles:  # a pseudo-handle has no entry
@@ -415,6 +421,8 @@ class WaitableHandle(KernelHandle):
     """A kernel object that can be waited on."""
 
     __slots__ = ()
+    #: Why this kind cannot be awaited with ``wait_async`` (None: it can).
+    _async_wait_refusal: ClassVar[str | None] = None
 
     def _wait(self, timeout: float | None) -> int:
         """Wait, holding a reference throughout: a concurrent close waits for the wait.
@@ -442,3 +450,17 @@ class WaitableHandle(KernelHandle):
         object's signal is left as it was.
         """
         return self._wait(timeout) != WaitResult.TIMEOUT
+
+    async def wait_async(self, timeout: float | None = None) -> bool:
+        """Await the object being signalled: True if it was, False on timeout.
+
+        *timeout* is in seconds; None waits forever. The wait runs on one of
+        the library's wait threads (one per 63 waits), so the loop goes on;
+        it consumes what :meth:`wait` would (an auto-reset event's signal, a
+        semaphore's count). The handle stays open until the wait ends;
+        closing it meanwhile raises ``ObjectDisposedError``, cancelling the
+        task ends the wait. Works on any asyncio loop, in any thread.
+        """
+        from .._async._waits import wait_any_async  # noqa: PLC0415 (asyncio loads with the first await)
+
+        return await wait_any_async([self], timeout) is not None

@@ -21,6 +21,17 @@ BOOL PostQueuedCompletionStatus(HANDLE CompletionPort, DWORD dwNumberOfBytesTran
 /* Cancels the synchronous I/O call another thread is blocked in (the handle needs
    THREAD_TERMINATE); FALSE with ERROR_NOT_FOUND when that thread is in none. */
 BOOL CancelSynchronousIo(HANDLE hThread);
+/* minwinbase.h; 32 bytes. Internal is reserved: the status is in the
+   OVERLAPPED's own Internal. */
+typedef struct _OVERLAPPED_ENTRY {
+    ULONG_PTR lpCompletionKey;
+    ADDRESS lpOverlapped;
+    ULONG_PTR Internal;
+    DWORD dwNumberOfBytesTransferred;
+} OVERLAPPED_ENTRY;
+BOOL GetQueuedCompletionStatusEx(HANDLE CompletionPort, OVERLAPPED_ENTRY *lpCompletionPortEntries,
+                                 ULONG ulCount, ULONG *ulNumEntriesRemoved, DWORD dwMilliseconds,
+                                 BOOL fAlertable);
 """
 
 
@@ -58,6 +69,16 @@ class CompletionPorts(Protocol):
         lpCompletionKey: CData,
         lpOverlapped: CData,
         dwMilliseconds: int,
+        /,
+    ) -> int: ...
+    def GetQueuedCompletionStatusEx(
+        self,
+        CompletionPort: int,
+        lpCompletionPortEntries: CData,
+        ulCount: int,
+        ulNumEntriesRemoved: CData,
+        dwMilliseconds: int,
+        fAlertable: int,
         /,
     ) -> int: ...
     def PostQueuedCompletionStatus(

@@ -117,6 +117,7 @@ class File(PeekableStream):
     )
     _object_type = "File"
     _rights = FileAccess
+    _positioned = True
 
     __slots__ = ()
 
@@ -164,16 +165,25 @@ class File(PeekableStream):
     def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
         """Move the file pointer (``SetFilePointerEx``) and return the new position.
 
-        *whence* is ``os.SEEK_SET``, ``os.SEEK_CUR`` or ``os.SEEK_END``.
+        *whence* is ``os.SEEK_SET``, ``os.SEEK_CUR`` or ``os.SEEK_END``. On an
+        overlapped handle it moves :attr:`position` (and the kernel's pointer
+        with it, which :meth:`truncate` uses).
         """
         offset = integer(offset, "offset", minimum=-LONGLONG_MAX, maximum=LONGLONG_MAX)
         method = member(whence, MoveMethod, "whence (os.SEEK_SET, SEEK_CUR or SEEK_END)")
+        if self._overlapped and method != MoveMethod.BEGIN:
+            base = self._position if method == MoveMethod.CURRENT else self.size()
+            offset, method = base + offset, MoveMethod.BEGIN
         position = ffi.new("LARGE_INTEGER *")
         check_bool(self._call(kernel32.SetFilePointerEx, offset, position, method), "SetFilePointerEx")
+        if self._overlapped:
+            self._position = int(position[0])
         return int(position[0])
 
     def tell(self) -> int:
-        """The current position of the file pointer."""
+        """The current position of the file pointer (:attr:`position` on an overlapped handle)."""
+        if self._overlapped:
+            return self._position
         return self.seek(0, os.SEEK_CUR)
 
     def size(self) -> int:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from typing_extensions import Self
 
@@ -39,6 +39,9 @@ from ..._win32._interruptible import call_cancellable
 from ..._win32._stream import PeekableStream
 from ._python_file import msvcrt, to_python_file
 
+if TYPE_CHECKING:
+    from ..._async._io import Outcome
+
 __all__ = ["NamedPipeServer", "Pipe", "PipeEnd"]
 
 
@@ -46,6 +49,10 @@ def _connect(value: int) -> tuple[int, int]:
     """``ConnectNamedPipe`` and its last error, read in the thread that made the call."""
     ok = kernel32.ConnectNamedPipe(value, ffi.NULL)
     return ok, 0 if ok else last_error()
+
+
+def _connect_start(value: int, overlapped: Any) -> int:
+    return kernel32.ConnectNamedPipe(value, overlapped)
 
 
 class PipeEnd(PeekableStream):
@@ -309,15 +316,33 @@ class NamedPipeServer(PipeEnd):
         """Wait for a client to open the pipe (``ConnectNamedPipe``).
 
         Returns at once if a client connected before the call
-        (``ERROR_PIPE_CONNECTED`` counts as connected). In the main thread
-        Ctrl+C interrupts the wait with ``KeyboardInterrupt`` (the call is
-        cancelled with ``CancelSynchronousIo``; see ``_win32/_interruptible``),
-        and the instance can be connected again.
+        (``ERROR_PIPE_CONNECTED`` counts as connected). On a server created
+        with ``overlapped=True`` it starts an overlapped connect and waits. In
+        the main thread Ctrl+C interrupts the wait with ``KeyboardInterrupt``
+        (the call is cancelled; see ``_win32/_interruptible``), and the
+        instance can be connected again.
         """
-        self._require_synchronous("connect")
+        if self._overlapped:
+            self._connected(self._overlapped_sync(_connect_start, None, None, "ConnectNamedPipe"))
+            return
         ok, error = call_cancellable(self, _connect)
         if not ok and error != WinError.PIPE_CONNECTED:
             raise_winerror("ConnectNamedPipe", error)
+
+    async def connect_async(self) -> None:
+        """Await a client opening the pipe (an overlapped ``ConnectNamedPipe``).
+
+        Needs a server created with ``overlapped=True``. Returns at once if a
+        client connected before the call. Cancelling the task cancels the
+        connect; closing the server meanwhile raises ``ObjectDisposedError``.
+        """
+        self._require_overlapped("connect_async")
+        self._connected(await self._overlapped_async(_connect_start, None, None, "ConnectNamedPipe"))
+
+    @staticmethod
+    def _connected(outcome: Outcome) -> None:
+        if outcome.error not in (WinError.SUCCESS, WinError.PIPE_CONNECTED):
+            raise_winerror("ConnectNamedPipe", outcome.error)
 
     def disconnect(self) -> None:
         """End the client's session (``DisconnectNamedPipe``); unread data is discarded."""

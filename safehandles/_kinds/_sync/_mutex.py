@@ -69,6 +69,16 @@ class Mutex(NamedWaitableHandle):
         """Open an existing named mutex; by default with the rights ``wait`` and ``release`` need."""
         return cls._open(kernel32.OpenMutexW, "OpenMutexW", name, access, inheritable)
 
+    _async_wait_refusal = (
+        "a Mutex cannot be awaited: a wait makes the waiting thread its owner, and only that thread "
+        "can release it, so an asynchronous wait (on another thread) would leave it owned there. "
+        "Acquire it in a thread of your own (loop.run_in_executor) or use an Event or a Semaphore"
+    )
+
+    async def wait_async(self, timeout: float | None = None) -> bool:
+        """Refused with ``TypeError``: a mutex's ownership belongs to the thread that waited."""
+        raise TypeError(self._async_wait_refusal)
+
     def wait(self, timeout: float | None = None) -> bool:
         """Acquire the mutex: True once owned, False on timeout.
 

@@ -17,7 +17,7 @@ from ..._win32._arguments import milliseconds
 from ..._win32._handles import WaitableHandle
 from ..._win32._interruptible import wait_objects
 
-__all__ = ["wait_all", "wait_any"]
+__all__ = ["wait_all", "wait_any", "wait_any_async"]
 
 
 def _wait_multiple(handles: Iterable[WaitableHandle], wait_all: bool, timeout: float | None) -> int:
@@ -65,3 +65,18 @@ def wait_all(handles: Iterable[WaitableHandle], timeout: float | None = None) ->
     that at least one was abandoned, not which.
     """
     return _wait_multiple(handles, True, timeout) != WaitResult.TIMEOUT
+
+
+async def wait_any_async(handles: Iterable[WaitableHandle], timeout: float | None = None) -> int | None:
+    """Await until one of *handles* is signalled; return its index, or None on timeout.
+
+    The asynchronous :func:`wait_any`: the same signal is consumed (the
+    lowest-numbered signalled handle's), on any asyncio loop, in any thread.
+    Each handle is held open until the wait ends; closing one of them ends it
+    with ``ObjectDisposedError``, cancelling the task ends it with
+    ``CancelledError``. Up to 63 handles. A :class:`Mutex` is refused with
+    ``TypeError``: its ownership would go to the library's wait thread.
+    """
+    from ..._async._waits import wait_any_async as wait  # noqa: PLC0415 (asyncio loads with the first await)
+
+    return await wait(handles, timeout)
