@@ -45,9 +45,14 @@ def main() -> int:
     if sys.platform != "win32":
         print("this example needs Windows (or Windows Python under Wine)")
         return 0
-    sh.start_tracking()  # remember where every handle from here on is created
-    before = sh.snapshot()
+    # safehandles' own leak check: anything left open is listed with where it was created.
+    with sh.LeakCheck() as leaks:
+        install_drive_and_delete()
+    print("leak check:", leaks)
+    return 0 if leaks.clean else 1
 
+
+def install_drive_and_delete() -> None:
     # CREATE_SERVICE is what installing needs; the service handle gets every right by default.
     access = sh.ServiceManagerAccess.CONNECT | sh.ServiceManagerAccess.CREATE_SERVICE
     with sh.ServiceManager.open(access=access) as manager:
@@ -63,13 +68,6 @@ def main() -> int:
                 service.wait_for(sh.ServiceState.STOPPED, timeout=30)
             service.delete()  # removed once stopped and this last handle closes
     print(f"deleted {NAME}")
-
-    left_open = sh.snapshot().compare_to(before)
-    sh.stop_tracking()
-    for kind in left_open:
-        print(kind)
-    print("nothing left open" if not left_open else "handles left open")
-    return 1 if left_open else 0
 
 
 if __name__ == "__main__":

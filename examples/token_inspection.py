@@ -45,15 +45,11 @@ def main() -> int:
     if sys.platform != "win32":
         print("this example needs Windows (or Windows Python under Wine)")
         return 0
-    sh.start_tracking()  # remember where every handle from here on is created
-    before = sh.snapshot()
-    inspect_token()
-    left_open = sh.snapshot().compare_to(before)
-    sh.stop_tracking()
-    for kind in left_open:
-        print(kind)  # "AccessToken: 1 opened and not closed", with where it was created
-    print("nothing left open" if not left_open else "handles left open")
-    return 1 if left_open else 0
+    # safehandles' own leak check: anything left open is listed with where it was created.
+    with sh.LeakCheck() as leaks:
+        inspect_token()
+    print("leak check:", leaks)
+    return 0 if leaks.clean else 1
 
 
 if __name__ == "__main__":

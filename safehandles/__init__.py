@@ -135,6 +135,7 @@ from ._diagnostics._census import (
     list_handles,
 )
 from ._diagnostics._counts import process_handle_count
+from ._diagnostics._leak_check import LeakCheck
 from ._diagnostics._tracking import (
     KindDiff,
     OpenedHandle,
@@ -287,6 +288,7 @@ __all__ = [
     "KernelHandle",
     "KeyAccess",
     "KindDiff",
+    "LeakCheck",
     "LoadFlag",
     "Mailslot",
     "MailslotInfo",

@@ -1,8 +1,8 @@
 """Every program in examples/ runs under this (Windows) Python as a child and ends with nothing left open.
 
-Each example ends with safehandles' own leak check (``start_tracking`` /
-``snapshot().compare_to``) and prints "nothing left open"; a leak makes it
-exit 1. mypy --strict checks the same files (``pyproject.toml`` lists examples/).
+Each example ends with safehandles' own leak check
+(:class:`safehandles.LeakCheck`) and prints "nothing left open"; a leak
+makes it exit 1. mypy --strict checks the same files (``pyproject.toml`` lists examples/).
 """
 
 from __future__ import annotations
@@ -31,7 +31,11 @@ EXPECTED: dict[str, list[str]] = {
         "deleted safehandles-example-",
     ],
     "popen_pipe.py": ["child said: ['line one', 'line two']", "child exited: True with code 7"],
-    "tcp_echo.py": ["server: connection from 127.0.0.1:", "client: echoed b'", "client: nothing more to read:"],
+    "tcp_echo.py": [
+        "server: connection from 127.0.0.1:",
+        "client: echoed b'",
+        "client: nothing more to read:",
+    ],
 }
 
 
