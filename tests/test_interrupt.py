@@ -313,6 +313,25 @@ def test_ctrl_c_interrupts_connect_and_the_pipe_serves_a_client_after() -> None:
             assert server.read(4) == b"ping"
 
 
+def test_ctrl_c_interrupts_an_overlapped_connect_and_read_and_cancels_them_in_the_kernel() -> None:
+    from safehandles._win32._in_flight import in_flight
+
+    path = rf"\\.\pipe\safehandles-interrupt-{os.getpid()}-{next(_pipe_names)}"
+    with sh.NamedPipeServer.create(path, overlapped=True) as server:
+        clients: list[sh.File] = []
+        latency = interrupt(server.connect, way_out=lambda: clients.append(sh.File.open(path, access="rw")))
+        assert latency < LATENCY
+        assert not clients
+        assert id(server) not in in_flight  # the cancelled connect is over
+        with sh.File.open(path, access="rw") as client:
+            server.connect()
+            latency = interrupt(lambda: server.read(10), way_out=lambda: client.write(b"way out"))
+            assert latency < LATENCY
+            # The interrupted read was cancelled before KeyboardInterrupt: it took nothing.
+            client.write(b"ping")
+            assert server.read(10) == b"ping"
+
+
 # -- timeouts keep their meaning ------------------------------------------------------
 
 
