@@ -564,3 +564,18 @@ def test_a_read_dropped_mid_flight_keeps_its_buffer_until_the_kernel_reports(
     assert dispatcher.in_flight() == 0
     client.write(b"still fine")
     assert server.read(100) == b"still fine"
+
+
+def test_an_operation_started_while_a_close_waits_for_a_borrow_is_cancelled_not_left_pending(
+    run: Callable[[Coroutine[Any, Any, Any]], Any],
+) -> None:
+    server, client = _pipe_pair()
+    value = server.dangerous_get_handle()
+    with client, server.borrow():
+        server.close()  # deferred: the borrow holds a reference
+        with pytest.raises(sh.ObjectDisposedError):
+            run(server.read_async())  # would wait forever for data if it started uncancelled
+        with pytest.raises(sh.ObjectDisposedError):
+            server.read(10)
+        assert probes.is_open(value)
+    assert not probes.is_open(value)  # the borrow's end released it

@@ -144,6 +144,8 @@ async def perform(handle: KernelHandle, start: Start, buffer: object, offset: in
         raise
     error = 0 if started else last_error()
     if error in _QUEUED:
+        if operation.disposed:  # a close came between track() and the start: its cancel found nothing yet
+            operation.cancel(disposed=True)
         await operation.settled()
     else:  # it never started: no packet will come
         dispatcher.unexpect(operation)
@@ -194,6 +196,8 @@ def perform_sync(handle: KernelHandle, start: Start, buffer: object, offset: int
             error = last_error()
             if error not in _QUEUED:
                 return Outcome(error, 0)
+        if waited.disposed:  # a close came between track() and the start: its cancel found nothing yet
+            kernel32.CancelIoEx(value, overlapped)
         try:
             wait_objects([event], False, _INFINITE)  # in the main thread, in slices that let Ctrl+C in
         except BaseException:
