@@ -165,7 +165,8 @@ class DirectoryWatcher(WaitableHandle):
         creators=(("CreateFileW", "INVALID_HANDLE_VALUE"),),
         destroyer="`CloseHandle` (the armed `ReadDirectoryChangesW` is cancelled first)",
         ownership="owned",
-        wine="tested (an overflow completes with `ERROR_NOTIFY_ENUM_DIR`, as well as zero bytes)",
+        wine="tested (a subtree watch reports nothing from subdirectories; "
+        "an overflow completes with `ERROR_NOTIFY_ENUM_DIR`, not zero bytes)",
     )
     _object_type = "File"
     _rights = FileAccess
