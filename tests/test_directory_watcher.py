@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -162,9 +163,11 @@ def test_close_from_another_thread_ends_a_waiting_call(tmp_path: Path) -> None:
 
 def test_a_second_concurrent_caller_is_refused(tmp_path: Path) -> None:
     with sh.DirectoryWatcher.open(tmp_path) as watcher:
-        thread = threading.Thread(target=watcher.changes, args=(1.0,))
+        thread = threading.Thread(target=watcher.changes, args=(2.0,))
         thread.start()
-        time.sleep(0.2)
+        deadline = time.perf_counter() + 5
+        while watcher._turn and time.perf_counter() < deadline:  # until the thread is collecting
+            time.sleep(0.01)
         try:
             with pytest.raises(RuntimeError, match="already collecting"):
                 watcher.changes(timeout=0)
@@ -232,3 +235,33 @@ def test_bad_timeouts(tmp_path: Path) -> None:
         for timeout in (-1, float("nan")):
             with pytest.raises(ValueError, match="timeout"):
                 watcher.changes(timeout)
+
+
+def _sigint_after(delay: float) -> threading.Thread:
+    """A real Ctrl+C: SIGINT raised from another thread *delay* s on (see tests/test_interrupt.py)."""
+
+    def fire() -> None:
+        time.sleep(delay)
+        signal.raise_signal(signal.SIGINT)
+
+    thread = threading.Thread(target=fire)
+    thread.start()
+    return thread
+
+
+def test_ctrl_c_interrupts_a_waiting_call_and_loses_nothing(tmp_path: Path) -> None:
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with sh.DirectoryWatcher.open(tmp_path) as watcher:
+            thread = _sigint_after(0.3)
+            started = time.perf_counter()
+            try:
+                with pytest.raises(KeyboardInterrupt):
+                    watcher.changes(timeout=5)
+            finally:
+                thread.join()
+            assert time.perf_counter() - started < 2
+            (tmp_path / "after.txt").write_bytes(b"")
+            assert sh.DirectoryChange(A.ADDED, "after.txt") in watcher.changes(timeout=5)
+    finally:
+        signal.signal(signal.SIGINT, previous)

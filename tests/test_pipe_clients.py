@@ -5,6 +5,7 @@ ImpersonateNamedPipeClient/RevertToSelf), against the real OS."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -209,3 +210,28 @@ def test_transact_bad_arguments(path: str) -> None:
             c.transact(b"x", size=0)
         with pytest.raises(TypeError):
             c.transact("text")  # type: ignore[arg-type]
+
+
+def test_ctrl_c_interrupts_the_wait_for_a_free_instance(path: str) -> None:
+    def fire() -> None:
+        time.sleep(0.3)
+        signal.raise_signal(signal.SIGINT)
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with sh.NamedPipeServer.create(path, max_instances=1) as server, sh.File.open_pipe(path):
+            server.connect()
+            before = probes.open_handles()
+            thread = threading.Thread(target=fire)
+            thread.start()
+            started = time.perf_counter()
+            try:
+                with pytest.raises(KeyboardInterrupt):
+                    sh.File.open_pipe(path, timeout=5)
+            finally:
+                thread.join()
+            assert time.perf_counter() - started < 2
+            # No pipe handle was left open (the signalling thread's own locks are semaphores on 3.11).
+            assert not {v for v in probes.open_handles() - before if probes.type_name(v) == "File"}
+    finally:
+        signal.signal(signal.SIGINT, previous)

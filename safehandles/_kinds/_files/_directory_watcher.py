@@ -157,7 +157,9 @@ class DirectoryWatcher(WaitableHandle):
     collecting it. One caller at a time collects: a second concurrent call
     raises ``RuntimeError``. A :meth:`duplicate` names the same directory
     object and shares the kernel's buffer with this watcher, so each change
-    goes to whichever of them reads first.
+    goes to whichever of them reads first. :meth:`from_raw` takes a directory
+    handle opened with ``FILE_FLAG_OVERLAPPED`` (its first read is armed by
+    its first :meth:`changes`); on a synchronous handle the read would block.
     """
 
     catalogue = Entry(
