@@ -265,3 +265,44 @@ def test_ctrl_c_interrupts_a_waiting_call_and_loses_nothing(tmp_path: Path) -> N
             assert sh.DirectoryChange(A.ADDED, "after.txt") in watcher.changes(timeout=5)
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _records(*records: tuple[int, str]) -> bytes:
+    """FILE_NOTIFY_INFORMATION records as the kernel lays them out (DWORD-aligned, chained by offset)."""
+    out = b""
+    for index, (action, name) in enumerate(records):
+        encoded = name.encode("utf-16-le")
+        size = (12 + len(encoded) + 3) & ~3
+        following = 0 if index == len(records) - 1 else size
+        record = following.to_bytes(4, "little") + action.to_bytes(4, "little")
+        out += (record + len(encoded).to_bytes(4, "little") + encoded).ljust(size, b"\0")
+    return out
+
+
+def test_a_rename_split_across_two_reads_is_still_paired(tmp_path: Path) -> None:
+    # The kernel may complete a read between a rename's two records; the watcher pairs them anyway.
+    with sh.DirectoryWatcher.open(tmp_path) as watcher:
+        assert watcher._parse(_records((1, "a"), (4, "old"))) == [sh.DirectoryChange(A.ADDED, "a")]
+        assert watcher._parse(_records((5, "new"), (2, "a"))) == [
+            sh.DirectoryChange(A.RENAMED, "new", old_path="old"),
+            sh.DirectoryChange(A.REMOVED, "a"),
+        ]
+        # Halves whose other half was lost read as what they say of the name.
+        assert watcher._parse(_records((4, "gone"), (3, "m"))) == [
+            sh.DirectoryChange(A.REMOVED, "gone"),
+            sh.DirectoryChange(A.MODIFIED, "m"),
+        ]
+        assert watcher._parse(_records((5, "arrived"))) == [sh.DirectoryChange(A.ADDED, "arrived")]
+
+
+def test_close_while_awaiting_raises_object_disposed(tmp_path: Path) -> None:
+    watcher = sh.DirectoryWatcher.open(tmp_path)
+    value = watcher.dangerous_get_handle()
+
+    async def main() -> None:
+        asyncio.get_running_loop().call_later(0.2, watcher.close)
+        with pytest.raises(sh.ObjectDisposedError):
+            await watcher.changes_async(timeout=10)
+
+    asyncio.run(main())
+    assert not probes.is_open(value)
