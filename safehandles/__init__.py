@@ -159,6 +159,11 @@ from ._kinds._files._console import (
     ConsoleInput,
     ConsoleScreenBuffer,
 )
+from ._kinds._files._directory_watcher import (
+    ChangeAction,
+    DirectoryChange,
+    DirectoryWatcher,
+)
 from ._kinds._files._file import File
 from ._kinds._files._find import (
     FindEntry,
@@ -241,6 +246,7 @@ __all__ = [
     "Account",
     "Acquired",
     "AddressFamily",
+    "ChangeAction",
     "ChangeFilter",
     "ChangeNotification",
     "CommDevice",
@@ -254,6 +260,8 @@ __all__ = [
     "CreationFlag",
     "Desktop",
     "DesktopAccess",
+    "DirectoryChange",
+    "DirectoryWatcher",
     "ElevationType",
     "Event",
     "EventAccess",

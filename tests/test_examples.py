@@ -30,6 +30,18 @@ EXPECTED: dict[str, list[str]] = {
         "state: STOPPED, exit code 0",
         "deleted safehandles-example-",
     ],
+    "directory_watcher.py": [
+        "added report.txt",
+        "renamed report.txt -> final.txt",
+        "removed final.txt",
+    ],
+    "pipe_ipc.py": [
+        "server: client 1 is one of ours: True",
+        "server: client 2 is one of ours: True",
+        "server: it said 'hello from ",
+        "client ",
+        "child exited with code 0",
+    ],
     "popen_pipe.py": ["child said: ['line one', 'line two']", "child exited: True with code 7"],
     "tcp_echo.py": [
         "server: connection from 127.0.0.1:",

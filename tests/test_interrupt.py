@@ -358,6 +358,7 @@ def test_a_handler_that_does_not_raise_lets_the_wait_run_to_its_timeout() -> Non
 def test_a_sliced_wait_takes_exactly_what_one_wait_takes() -> None:
     # Released 0.25 s into the main thread's wait, i.e. between or during its slices.
     with sh.Semaphore.create(0, 5) as semaphore, sh.Event.create() as event:
+
         def release() -> None:
             semaphore.release(2)
             event.set()
@@ -475,8 +476,9 @@ def test_connect_in_the_main_thread_runs_on_a_helper_and_elsewhere_in_place(
             worker.join(5)
         assert not worker.is_alive()
         server.disconnect()
-        with sigint(0.2, way_out=lambda: sh.File.open(path, access="rw").close()), contextlib.suppress(
-            KeyboardInterrupt
+        with (
+            sigint(0.2, way_out=lambda: sh.File.open(path, access="rw").close()),
+            contextlib.suppress(KeyboardInterrupt),
         ):
             server.connect()
     connects = [ident for name, ident in counted.calls if name == "ConnectNamedPipe"]

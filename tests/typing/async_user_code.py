@@ -30,6 +30,10 @@ async def awaiting_every_api(path: str) -> None:
         assert_type(file.position, int)
         file.position = 0
 
+    with sh.DirectoryWatcher.open(path) as watcher:
+        assert_type(await watcher.changes_async(), "list[sh.DirectoryChange]")
+        assert_type(await watcher.changes_async(timeout=1), "list[sh.DirectoryChange]")
+
     await server.read_async(size="10")  # type: ignore[arg-type]
     await file.write_async("text")  # type: ignore[arg-type]
     await sh.wait_any_async(event)  # type: ignore[arg-type]

@@ -36,6 +36,25 @@ def kinds() -> None:
     assert_type(sh.NamedPipeServer.create(r"\\.\pipe\x").peek(), int)
 
 
+def watchers_and_pipe_clients() -> None:
+    with sh.DirectoryWatcher.open("x", sh.ChangeFilter.FILE_NAME, subtree=True) as watcher:
+        for change in watcher.changes(timeout=1):
+            assert_type(change, sh.DirectoryChange)
+            assert_type(change.action, sh.ChangeAction)
+            assert_type(change.path, str)
+            assert_type(change.old_path, "str | None")
+    sh.DirectoryWatcher.open(b"x")  # type: ignore[arg-type]
+    with sh.File.open_pipe(r"\\.\pipe\x", timeout=5, message_mode=True) as client:
+        assert_type(client, sh.File)
+        assert_type(client.transact(b"request"), bytes)
+        client.set_read_mode(message=False)
+        client.set_read_mode(False)  # type: ignore[call-arg]
+    with sh.NamedPipeServer.create(r"\\.\pipe\x") as server:
+        assert_type(server.client_process_id(), int)
+        with server.impersonate_client() as nothing:
+            assert_type(nothing, None)
+
+
 def duplicates() -> None:
     event = sh.Event.create()
     assert_type(event.duplicate(), sh.Event)

@@ -62,6 +62,19 @@ HANDLE FindFirstChangeNotificationW(const WCHAR *lpPathName, BOOL bWatchSubtree,
                                     DWORD dwNotifyFilter);
 BOOL FindNextChangeNotification(HANDLE hChangeHandle);
 BOOL FindCloseChangeNotification(HANDLE hChangeHandle);
+/* winnt.h. One record of ReadDirectoryChangesW's buffer: FileNameLength is in
+   bytes, the name is not NUL-terminated, and NextEntryOffset (0 for the last
+   record) counts from this record's start. */
+typedef struct _FILE_NOTIFY_INFORMATION {
+    DWORD NextEntryOffset;
+    DWORD Action;
+    DWORD FileNameLength;
+    WCHAR FileName[1];
+} FILE_NOTIFY_INFORMATION;
+/* lpCompletionRoutine is always NULL here: spelled void *. */
+BOOL ReadDirectoryChangesW(HANDLE hDirectory, void *lpBuffer, DWORD nBufferLength,
+                           BOOL bWatchSubtree, DWORD dwNotifyFilter, DWORD *lpBytesReturned,
+                           OVERLAPPED *lpOverlapped, void *lpCompletionRoutine);
 """
 
 
@@ -134,6 +147,18 @@ class Files(Protocol):
     ) -> int: ...
     def FindNextChangeNotification(self, hChangeHandle: int, /) -> int: ...
     def FindCloseChangeNotification(self, hChangeHandle: int, /) -> int: ...
+    def ReadDirectoryChangesW(
+        self,
+        hDirectory: int,
+        lpBuffer: CData,
+        nBufferLength: int,
+        bWatchSubtree: int,
+        dwNotifyFilter: int,
+        lpBytesReturned: CData,
+        lpOverlapped: CData,
+        lpCompletionRoutine: CData,
+        /,
+    ) -> int: ...
 
 
 class FileAccess(enum.IntFlag):
@@ -264,3 +289,13 @@ class ChangeFilter(enum.IntFlag):
     LAST_ACCESS = 0x0020
     CREATION = 0x0040
     SECURITY = 0x0100
+
+
+class FileAction(enum.IntEnum):
+    """What ReadDirectoryChangesW says happened to a name (winnt.h FILE_ACTION_*)."""
+
+    ADDED = 1
+    REMOVED = 2
+    MODIFIED = 3
+    RENAMED_OLD_NAME = 4
+    RENAMED_NEW_NAME = 5

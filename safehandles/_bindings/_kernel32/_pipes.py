@@ -24,6 +24,13 @@ HANDLE CreateMailslotW(const WCHAR *lpName, DWORD nMaxMessageSize, DWORD lReadTi
 BOOL GetMailslotInfo(HANDLE hMailslot, DWORD *lpMaxMessageSize, DWORD *lpNextSize,
                      DWORD *lpMessageCount, DWORD *lpReadTimeout);
 BOOL SetMailslotInfo(HANDLE hMailslot, DWORD lReadTimeout);
+BOOL WaitNamedPipeW(const WCHAR *lpNamedPipeName, DWORD nTimeOut);
+BOOL SetNamedPipeHandleState(HANDLE hNamedPipe, DWORD *lpMode, DWORD *lpMaxCollectionCount,
+                             DWORD *lpCollectDataTimeout);
+BOOL GetNamedPipeClientProcessId(HANDLE Pipe, ULONG *ClientProcessId);
+BOOL TransactNamedPipe(HANDLE hNamedPipe, const void *lpInBuffer, DWORD nInBufferSize,
+                       void *lpOutBuffer, DWORD nOutBufferSize, DWORD *lpBytesRead,
+                       void *lpOverlapped);
 """
 
 
@@ -68,6 +75,22 @@ class Pipes(Protocol):
         /,
     ) -> int: ...
     def SetMailslotInfo(self, hMailslot: int, lReadTimeout: int, /) -> int: ...
+    def WaitNamedPipeW(self, lpNamedPipeName: WideString, nTimeOut: int, /) -> int: ...
+    def SetNamedPipeHandleState(
+        self, hNamedPipe: int, lpMode: CData, lpMaxCollectionCount: CData, lpCollectDataTimeout: CData, /
+    ) -> int: ...
+    def GetNamedPipeClientProcessId(self, Pipe: int, ClientProcessId: CData, /) -> int: ...
+    def TransactNamedPipe(
+        self,
+        hNamedPipe: int,
+        lpInBuffer: CData,
+        nInBufferSize: int,
+        lpOutBuffer: CData,
+        nOutBufferSize: int,
+        lpBytesRead: CData,
+        lpOverlapped: CData,
+        /,
+    ) -> int: ...
 
 
 #: winbase.h: no limit on the number of instances of a named pipe.
@@ -75,6 +98,8 @@ PIPE_UNLIMITED_INSTANCES: Final = 255
 #: winbase.h: GetMailslotInfo's next size when no message waits; also "wait forever".
 MAILSLOT_NO_MESSAGE: Final = 0xFFFF_FFFF
 MAILSLOT_WAIT_FOREVER: Final = 0xFFFF_FFFF
+#: winbase.h: WaitNamedPipeW's "wait until an instance is free"; 0 would mean the server's default.
+NMPWAIT_WAIT_FOREVER: Final = 0xFFFF_FFFF
 
 
 class PipeDirection(enum.IntEnum):

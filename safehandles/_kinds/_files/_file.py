@@ -27,13 +27,16 @@ so both directions here say who does:
 
 from __future__ import annotations
 
+import math
 import os
-from typing import IO, Any, Final
+import time
+from typing import IO, TYPE_CHECKING, Any, Final
 
 from typing_extensions import Self
 
 from ..._bindings._constants import (
     DWORD_MAX,
+    INFINITE,
     INVALID_HANDLE_VALUE,
     LONG_MAX,
     LONGLONG_MAX,
@@ -51,12 +54,19 @@ from ..._bindings._kernel32._files import (
     LockFlag,
     MoveMethod,
 )
+from ..._bindings._kernel32._pipes import NMPWAIT_WAIT_FOREVER, PipeMode
 from ..._bindings._native import ffi, kernel32
-from ..._win32._arguments import file_path, flag_bits, integer, member
+from ..._win32._arguments import bytes_like, file_path, flag_bits, integer, member, milliseconds, object_name
 from ..._win32._catalogue import Entry
 from ..._win32._handles import security_attributes
+from ..._win32._interruptible import call_in_slices
 from ..._win32._stream import PeekableStream, StreamHandle
 from ._python_file import msvcrt, to_python_file
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
+
+    from ..._async._io import Outcome
 
 __all__ = ["File", "create_file"]
 
@@ -97,6 +107,16 @@ def create_file(
     )
     self._overlapped = bool(flags & FileFlag.OVERLAPPED)
     return self
+
+
+def _wait_named_pipe(name: str, ms: int) -> tuple[int, int]:
+    """``WaitNamedPipeW`` and its last error, read at once (a signal handler may run between slices)."""
+    ok = kernel32.WaitNamedPipeW(name, NMPWAIT_WAIT_FOREVER if ms == INFINITE else ms)
+    return ok, 0 if ok else last_error()
+
+
+def _pipe_busy(error: OSError) -> bool:
+    return getattr(error, "winerror", None) == WinError.PIPE_BUSY
 
 
 class File(PeekableStream):
@@ -159,6 +179,127 @@ class File(PeekableStream):
             extra |= FileFlag.OVERLAPPED
         result: Self = create_file(cls, "CreateFileW", checked, mask, shared, how, extra, inheritable)
         return result
+
+    # -- named-pipe clients -------------------------------------------------------
+
+    @classmethod
+    def open_pipe(
+        cls,
+        name: str,
+        *,
+        timeout: float | None = None,
+        access: int | str = "rw",
+        message_mode: bool = False,
+        overlapped: bool = False,
+        inheritable: bool = False,
+    ) -> Self:
+        """Open a client end of the named pipe *name* (``\\\\.\\pipe\\...``), waiting for a free instance.
+
+        While every instance of the pipe is busy with another client, it waits
+        (``WaitNamedPipeW``) up to *timeout* seconds (None: as long as it
+        takes) for one to be free, and raises ``TimeoutError`` (``winerror``
+        121, ``ERROR_SEM_TIMEOUT``) when none was. A pipe with no instance at
+        all raises ``FileNotFoundError`` at once. In the main thread Ctrl+C
+        interrupts the wait with ``KeyboardInterrupt``.
+
+        ``message_mode=True`` reads the pipe in message mode (see
+        :meth:`set_read_mode`; the server must have created a message pipe).
+        *access* is ``"r"``, ``"w"``, ``"rw"`` (the default) or :class:`FileAccess`
+        rights, to match the pipe's direction.
+        """
+        checked = object_name(name, optional=False)
+        mask = _access(access)
+        if message_mode:
+            mask |= FileAccess.WRITE_ATTRIBUTES  # what SetNamedPipeHandleState needs
+        ms = milliseconds(timeout)
+        flags = int(FileFlag.OVERLAPPED) if overlapped else 0
+        deadline = None if ms == INFINITE else time.perf_counter() + ms / 1000
+        while True:
+            try:
+                self: Self = create_file(
+                    cls,
+                    "CreateFileW",
+                    checked,
+                    mask,
+                    0,
+                    CreationDisposition.OPEN_EXISTING,
+                    flags,
+                    inheritable,
+                )
+                break
+            except OSError as exc:
+                if not _pipe_busy(exc):
+                    raise
+            left = INFINITE if deadline is None else math.ceil((deadline - time.perf_counter()) * 1000)
+            if left <= 0:
+                raise TimeoutError(
+                    0, f"WaitNamedPipeW: no instance of the pipe was free within {timeout} s", checked, 121
+                )
+            # A free instance may be taken by another client before our CreateFileW: then wait again.
+            ok, error = call_in_slices(
+                lambda slice_ms: _wait_named_pipe(checked, slice_ms),
+                left,
+                lambda result: result[1] == WinError.SEM_TIMEOUT,
+            )
+            if not ok and error != WinError.SEM_TIMEOUT:
+                raise_winerror("WaitNamedPipeW", error, checked)
+        if message_mode:
+            try:
+                self.set_read_mode(message=True)
+            except BaseException:
+                self.close()
+                raise
+        return self
+
+    def set_read_mode(self, *, message: bool) -> None:
+        """Read this pipe handle in message mode (a read returns one message, or its next part) or as bytes.
+
+        ``SetNamedPipeHandleState``; a client needs ``FileAccess.WRITE_ATTRIBUTES``
+        (``"w"``, ``"rw"`` and ``open_pipe(message_mode=True)`` have it).
+        Message mode on a byte pipe raises ``OSError`` (``ERROR_INVALID_PARAMETER``).
+        """
+        mode = ffi.new("DWORD *", PipeMode.READMODE_MESSAGE if message else PipeMode.READMODE_BYTE)
+        check_bool(
+            self._call(kernel32.SetNamedPipeHandleState, mode, ffi.NULL, ffi.NULL), "SetNamedPipeHandleState"
+        )
+
+    def transact(self, data: Buffer, size: int = 65536) -> bytes:
+        """Write one message and read the reply in one call (``TransactNamedPipe``).
+
+        For a pipe in message read mode (``open_pipe(message_mode=True)``;
+        a byte-mode one raises ``OSError``, ``ERROR_BAD_PIPE``) with nothing
+        unread. A reply longer than *size* bytes returns its first *size*
+        bytes; :meth:`read` returns the rest. On an overlapped handle it
+        starts an overlapped transaction and waits for it.
+        """
+        source = bytes_like(data)
+        length = len(source)
+        if length > DWORD_MAX:
+            raise ValueError(f"a message takes at most {DWORD_MAX} bytes, not {length}")
+        size = integer(size, "size", minimum=1, maximum=LONG_MAX)
+        reply = ffi.new("char[]", size)
+        if self._overlapped:
+            outcome = self._overlapped_sync(
+                lambda value, overlapped: kernel32.TransactNamedPipe(
+                    value, source, length, reply, size, ffi.NULL, overlapped
+                ),
+                (source, reply),
+                None,
+                "TransactNamedPipe",
+            )
+            return self._transacted(outcome, reply)
+        done = ffi.new("DWORD *")
+        if not self._call(kernel32.TransactNamedPipe, source, length, reply, size, done, ffi.NULL):
+            error = last_error()
+            if error != WinError.MORE_DATA:
+                raise_winerror("TransactNamedPipe", error)
+        return bytes(ffi.buffer(reply, done[0]))
+
+    @staticmethod
+    def _transacted(outcome: Outcome, reply: Any) -> bytes:
+        if outcome.error not in (WinError.SUCCESS, WinError.MORE_DATA):
+            raise_winerror("TransactNamedPipe", outcome.error)
+        return bytes(ffi.buffer(reply, outcome.transferred))
 
     # -- position and size --------------------------------------------------------
 

@@ -19,6 +19,7 @@ Every pipe handle can :meth:`~PeekableStream.peek`: a :class:`PipeEnd`, a
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from types import TracebackType
@@ -30,7 +31,7 @@ from ..._bindings._constants import INVALID_HANDLE_VALUE, LONG_MAX, WinError
 from ..._bindings._errors import check_bool, last_error, raise_winerror
 from ..._bindings._kernel32._files import FileFlag
 from ..._bindings._kernel32._pipes import PIPE_UNLIMITED_INSTANCES, PipeDirection, PipeMode
-from ..._bindings._native import ffi, kernel32
+from ..._bindings._native import advapi32, ffi, kernel32
 from ..._win32._adoption import adopt_written
 from ..._win32._arguments import integer, member, milliseconds, object_name
 from ..._win32._catalogue import Entry
@@ -347,3 +348,32 @@ class NamedPipeServer(PipeEnd):
     def disconnect(self) -> None:
         """End the client's session (``DisconnectNamedPipe``); unread data is discarded."""
         check_bool(self._call(kernel32.DisconnectNamedPipe), "DisconnectNamedPipe")
+
+    def client_process_id(self) -> int:
+        """The process id of the connected client (``GetNamedPipeClientProcessId``).
+
+        Ask once a client is connected (after :meth:`connect`). The id names
+        the process that opened the pipe, which may have exited since.
+        """
+        pid = ffi.new("ULONG *")
+        check_bool(self._call(kernel32.GetNamedPipeClientProcessId, pid), "GetNamedPipeClientProcessId")
+        return int(pid[0])
+
+    @contextlib.contextmanager
+    def impersonate_client(self) -> Iterator[None]:
+        """Run the ``with`` block in this thread as the connected client (``ImpersonateNamedPipeClient``).
+
+        The thread takes the client's security context: access checks in the
+        block are made against the client's token (``AccessToken.open_thread()``
+        opens it), as far as the client allowed when it opened the pipe. The
+        block ends with ``RevertToSelf``, however it is left. Windows lets a
+        server impersonate only once it has read from the pipe: before that
+        this raises ``OSError`` (``ERROR_CANNOT_IMPERSONATE``). Impersonation
+        belongs to the thread: do not ``await`` inside the block.
+        """
+        check_bool(self._call(advapi32.ImpersonateNamedPipeClient), "ImpersonateNamedPipeClient")
+        try:
+            yield
+        finally:
+            # Never leave the thread running as the client: a failed revert is an error of its own.
+            check_bool(advapi32.RevertToSelf(), "RevertToSelf")
