@@ -189,6 +189,7 @@ from ._kinds._processes._memory_notification import MemoryResourceNotification
 from ._kinds._processes._module import Module
 from ._kinds._processes._process import Process
 from ._kinds._processes._spawn import (
+    Redirect,
     Spawned,
     spawn,
 )
@@ -310,6 +311,7 @@ __all__ = [
     "PrivilegeAttribute",
     "Process",
     "ProcessAccess",
+    "Redirect",
     "RegistryKey",
     "RegistryValue",
     "ResourceUpdate",
