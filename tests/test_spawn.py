@@ -410,3 +410,32 @@ def test_closing_spawned_closes_the_pipe_ends_it_made() -> None:
         values = [child.stdin.dangerous_get_handle(), child.stdout.dangerous_get_handle()]
         child.process.terminate()
     assert not any(probes.is_open(value) for value in values)
+
+
+@pytest.mark.wine_differs("IsProcessInJob wants PROCESS_QUERY_INFORMATION; Windows takes the limited right")
+def test_is_process_in_job_takes_the_limited_query_right() -> None:
+    with sh.Job.create() as job, sh.spawn(SLEEPER, job=job) as child:
+        try:
+            access = sh.ProcessAccess.SYNCHRONIZE | sh.ProcessAccess.QUERY_LIMITED_INFORMATION
+            with sh.Process.open(child.pid, access=access) as limited:
+                assert job.contains(limited)
+        finally:
+            child.process.terminate()
+
+
+@pytest.mark.wine_differs("CreateRestrictedToken ignores DISABLE_MAX_PRIVILEGE and keeps every privilege")
+def test_a_child_spawned_with_the_default_restricted_token_keeps_only_change_notify() -> None:
+    code = python_code(
+        "import safehandles as sh\n"
+        "with sh.AccessToken.open_process() as token:\n"
+        "    names = {p.name for p in token.privileges()}\n"
+        "raise SystemExit(0 if names == {'SeChangeNotifyPrivilege'} else 3)"
+    )
+    access = sh.TokenAccess.QUERY | sh.TokenAccess.DUPLICATE | sh.TokenAccess.ASSIGN_PRIMARY
+    with (
+        sh.AccessToken.open_process(access=access) as own,
+        own.restricted() as restricted,
+        sh.spawn([sys.executable, "-c", code], token=restricted) as child,
+    ):
+        assert child.process.wait(60)
+        assert child.process.exit_code == 0
