@@ -151,8 +151,9 @@ class Spawned:
         an error. *timeout* (seconds) raises ``TimeoutError`` if the child has
         not exited and closed its outputs by then; nothing is lost: call
         ``communicate()`` again (after ``process.terminate()``, say) and it
-        carries on, returning everything read since the first call. The pipe
-        ends are closed once read to the end.
+        carries on, returning everything read since the first call (the input
+        is the first call's; a later call's is ignored). The pipe ends are
+        closed once read to the end.
         """
         if self._communication is None:
             data = None if input is None else ffi.buffer(bytes_like(input, "input"))[:]
