@@ -136,6 +136,15 @@ def test_create_runs_native_code_with_its_parameter_and_exit_code() -> None:
     assert not probes.is_open(value)
 
 
+def test_create_makes_an_inheritable_handle_only_when_asked() -> None:
+    exit_thread = kernel32_export("ExitThread")
+    with sh.Thread.create(exit_thread) as plain, sh.Thread.create(exit_thread, inheritable=True) as shared:
+        assert plain.inheritable is False
+        assert shared.inheritable is True
+        assert plain.wait(30)
+        assert shared.wait(30)
+
+
 def test_create_suspended_runs_only_once_resumed() -> None:
     with sh.Thread.create(kernel32_export("ExitThread"), 7, suspended=True) as thread:
         assert not thread.wait(0.2)  # suspended: it has not run

@@ -302,26 +302,29 @@ def spawn(
     # parent's ends go to the Spawned, or are closed if the spawn fails.
     temporary: list[KernelHandle] = []
     parent: list[PipeEnd | None] = [None, None, None]
-    try:
-        std = _open_streams(streams, temporary, parent)
-        spawned = _spawn(items, handles, std, application, directory, environment, flags, token)
-    except BaseException:
-        for end in parent:
-            if end is not None:
-                end.close()
-        raise
-    finally:
-        for handle in temporary:
-            handle.close()
-    spawned.stdin, spawned.stdout, spawned.stderr = parent
-    try:
-        if job is not None:
-            job.assign(spawned.process)
-        if job is not None and not stay_suspended:
-            spawned.thread.resume()
-    except BaseException:
-        _abandon(spawned)
-        raise
+    # The job and the token are held throughout: a closed one raises ObjectDisposedError
+    # before anything is created, and neither can be closed between creation and assignment.
+    with hold_all([held for held in (job, token) if held is not None]):
+        try:
+            std = _open_streams(streams, temporary, parent)
+            spawned = _spawn(items, handles, std, application, directory, environment, flags, token)
+        except BaseException:
+            for end in parent:
+                if end is not None:
+                    end.close()
+            raise
+        finally:
+            for handle in temporary:
+                handle.close()
+        spawned.stdin, spawned.stdout, spawned.stderr = parent
+        try:
+            if job is not None:
+                job.assign(spawned.process)
+            if job is not None and not stay_suspended:
+                spawned.thread.resume()
+        except BaseException:
+            _abandon(spawned)
+            raise
     return spawned
 
 
