@@ -47,6 +47,7 @@ class Process(WaitableHandle):
             ("OpenProcess", "NULL"),
             ("GetCurrentProcess", "cannot fail: -1"),
             ("CreateProcessW", "FALSE; returns the main `Thread` too"),
+            ("CreateProcessAsUserW", "FALSE; `spawn(token=...)`"),
         ),
         destroyer="`CloseHandle`",
         ownership="owned; borrowed from `GetCurrentProcess` and `from_popen`",

@@ -51,6 +51,7 @@ class Thread(WaitableHandle):
             ("OpenThread", "NULL"),
             ("GetCurrentThread", "cannot fail: -2"),
             ("CreateProcessW", "FALSE; the new process's main thread"),
+            ("CreateProcessAsUserW", "FALSE; the new process's main thread"),
         ),
         destroyer="`CloseHandle` (`TerminateThread` ends the thread itself)",
         ownership="owned; borrowed from `GetCurrentThread`",
