@@ -194,6 +194,7 @@ from ._kinds._processes._memory_notification import MemoryResourceNotification
 from ._kinds._processes._module import Module
 from ._kinds._processes._process import Process
 from ._kinds._processes._spawn import (
+    Redirect,
     Spawned,
     spawn,
 )
@@ -318,6 +319,7 @@ __all__ = [
     "PrivilegeAttribute",
     "Process",
     "ProcessAccess",
+    "Redirect",
     "RegistryKey",
     "RegistryValue",
     "ResourceUpdate",

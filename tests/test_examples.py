@@ -43,6 +43,19 @@ EXPECTED: dict[str, list[str]] = {
         "child exited with code 0",
     ],
     "popen_pipe.py": ["child said: ['line one', 'line two']", "child exited: True with code 7"],
+    "process_tree_in_job.py": [
+        "child runs: python.exe",
+        "child in the job: True",
+        "grandchild in the job: True",
+        "processes in the job: 2",
+        "job closed, child and grandchild ended: True",
+    ],
+    "run_and_capture.py": [
+        "stdout: b'SAFEHANDLES SAFEHANDLES' ... (1200000 bytes)",
+        "stderr: read 1200000 bytes",
+        "exit code: 0",
+        "hanging child said: started and was ended with 9",
+    ],
     "tcp_echo.py": [
         "server: connection from 127.0.0.1:",
         "client: echoed b'",

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
+import time
 import uuid
 
 import pytest
 
 import safehandles as sh
 from tests import probes
+from tests.children import python_code
 
 pytestmark = pytest.mark.windows
 
@@ -193,3 +196,265 @@ def test_standard_handles_are_inherited_only_for_the_call() -> None:
         assert write_end.inheritable is False  # the original was never made inheritable
         write_end.close()  # the child's copy ended with it: now the pipe reports its end
         assert read_end.read() == b"through the pipe"
+
+
+# -- suspended, into a job, as another token ---------------------------------------------------
+
+SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
+
+
+def test_suspended_child_runs_only_once_resumed() -> None:
+    with sh.spawn([sys.executable, "-c", "raise SystemExit(4)"], suspended=True) as child:
+        assert not child.process.wait(0.5)  # its main thread has not run
+        assert child.thread.suspend() == 1  # the count CREATE_SUSPENDED left
+        assert child.thread.resume() == 2
+        assert child.thread.resume() == 1  # this one starts it
+        assert child.process.wait(60)
+        assert child.process.exit_code == 4
+
+
+def test_creation_flag_create_suspended_also_leaves_it_suspended() -> None:
+    with sh.spawn(SLEEPER, creation_flags=sh.CreationFlag.CREATE_SUSPENDED) as child:
+        try:
+            assert child.thread.resume() == 1
+        finally:
+            child.process.terminate()
+
+
+# The child starts a grandchild at once and prints its pid; the parent checks that both are
+# in the job. Spawned suspended into the job, even its first instruction runs inside it.
+TREE = r"""
+import subprocess, sys
+grandchild = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+print(grandchild.pid, flush=True)
+grandchild.wait()
+"""
+
+
+def test_spawn_into_a_job_puts_the_child_and_its_children_in_it() -> None:
+    with sh.Job.create() as job, sh.Pipe.create() as (reader, writer):
+        job.kill_on_close()
+        with sh.spawn([sys.executable, "-c", TREE], job=job, stdout=writer) as child:
+            writer.close()
+            assert job.contains(child.process)
+            grandchild_pid = int(reader.read(100).split()[0])
+            # IsProcessInJob under Wine wants QUERY_INFORMATION (Windows: LIMITED suffices).
+            access = sh.ProcessAccess.SYNCHRONIZE | sh.ProcessAccess.QUERY_INFORMATION
+            with sh.Process.open(grandchild_pid, access=access) as grandchild:
+                assert job.contains(grandchild)
+                assert job.accounting().active_processes == 2
+                job.close()  # kill_on_close ends them both
+                assert child.process.wait(30)
+                assert grandchild.wait(30)
+
+
+def test_spawn_into_a_job_and_suspended_stays_suspended() -> None:
+    with sh.Job.create() as job, sh.Process.spawn(SLEEPER, job=job, suspended=True) as child:
+        try:
+            assert job.contains(child.process)
+            assert child.thread.resume() == 1  # still suspended until now
+        finally:
+            child.process.terminate()
+
+
+def test_a_job_that_refuses_the_child_ends_it_before_it_runs(tmp_path: object) -> None:
+    marker = f"{tmp_path}\\ran"
+    code = f"open({marker!r}, 'w').close()"  # what the child would do first, had it run
+    name = f"Local\\safehandles-spawn-{uuid.uuid4()}"
+    with sh.Job.create(name=name) as owner:
+        with sh.Job.open(name, access=sh.JobAccess.QUERY) as job:  # no ASSIGN_PROCESS
+            before = probes.open_handles()
+            with pytest.raises(PermissionError, match="AssignProcessToJobObject"):
+                sh.spawn([sys.executable, "-c", code], job=job, stdout=sh.Redirect.PIPE)
+            assert probes.open_handles() <= before  # process, thread and pipe ends all closed
+        assert owner.accounting().total_processes == 0
+    time.sleep(3)  # a child that ran would have made the file by now (Python starts in < 1 s)
+    assert not os.path.exists(marker)
+
+
+def test_a_closed_job_or_token_raises_object_disposed_before_creating() -> None:
+    job = sh.Job.create()
+    job.close()
+    token = sh.AccessToken.open_process()
+    token.close()
+    before = probes.open_handles()
+    with pytest.raises(sh.ObjectDisposedError):
+        sh.spawn(SLEEPER, job=job, stdout=sh.Redirect.PIPE)
+    with pytest.raises(sh.ObjectDisposedError):
+        sh.spawn(SLEEPER, token=token)
+    assert probes.open_handles() <= before  # no process was started, no pipe left open
+
+
+def test_spawn_with_a_restricted_token_runs_the_child_with_it() -> None:
+    code = python_code(
+        "import safehandles as sh\n"
+        "with sh.AccessToken.open_process() as token:\n"
+        "    names = {p.name for p in token.privileges()}\n"
+        "raise SystemExit(3 if 'SeShutdownPrivilege' in names else 0)"
+    )
+    access = sh.TokenAccess.QUERY | sh.TokenAccess.DUPLICATE | sh.TokenAccess.ASSIGN_PRIMARY
+    with (
+        sh.AccessToken.open_process(access=access) as own,
+        own.restricted(flags=0, delete_privileges=["SeShutdownPrivilege"]) as restricted,
+    ):
+        assert "SeShutdownPrivilege" in {p.name for p in own.privileges()}  # else the test shows nothing
+        with sh.spawn([sys.executable, "-c", code], token=restricted) as child:
+            assert child.process.wait(60)
+            assert child.process.exit_code == 0
+
+
+def test_spawn_with_a_token_lacking_rights_names_them() -> None:
+    before = probes.open_handles()
+    with (
+        sh.AccessToken.open_process() as query_only,
+        pytest.raises(PermissionError, match=r"CreateProcessAsUserW.*ASSIGN_PRIMARY"),
+    ):
+        sh.spawn(SLEEPER, token=query_only)
+    assert probes.open_handles() <= before
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"job": "job"}, TypeError),
+        ({"token": 5}, TypeError),
+        ({"stdin": sh.Redirect.STDOUT}, ValueError),
+        ({"stderr": sh.Redirect.STDOUT}, ValueError),  # stdout not given
+        ({"stdout": "PIPE"}, TypeError),
+        ({"stdout": -1}, TypeError),
+    ],
+)
+def test_bad_job_token_or_stream_raises_before_anything_is_created(
+    kwargs: dict[str, object], error: type[Exception]
+) -> None:
+    before = probes.open_handles()
+    with pytest.raises(error):
+        sh.spawn(SLEEPER, **kwargs)  # type: ignore[arg-type]
+    assert probes.open_handles() <= before
+
+
+# -- standard streams: pipes, NUL, files, and communicate ------------------------------------------
+
+ECHO = r"""
+import sys
+data = sys.stdin.buffer.read()
+sys.stdout.buffer.write(data.upper())
+sys.stderr.buffer.write(b"%d bytes" % len(data))
+"""
+
+
+def pipe_end_closed(value: int) -> bool:
+    """Whether a pipe end's value is closed: communicate's threads end with their locks, which on
+    3.11 are semaphores, so the freed value may already name one of those instead."""
+    return not probes.is_open(value) or probes.type_name(value) != "File"
+
+
+def test_communicate_feeds_input_and_collects_both_outputs() -> None:
+    pipe = sh.Redirect.PIPE
+    with sh.spawn([sys.executable, "-c", ECHO], stdin=pipe, stdout=pipe, stderr=pipe) as child:
+        ends = [end.dangerous_get_handle() for end in (child.stdin, child.stdout, child.stderr) if end]
+        assert len(ends) == 3
+        out, err = child.communicate(b"hello")
+        assert (out, err) == (b"HELLO", b"5 bytes")
+        assert child.process.exit_code == 0
+    assert all(pipe_end_closed(value) for value in ends)
+
+
+def test_communicate_does_not_deadlock_on_more_than_a_pipe_holds() -> None:
+    # 4 MB each way, far more than a pipe's buffer: a sequential write-then-read would hang.
+    data = bytes(range(256)) * (4 * 4096)
+    pipe = sh.Redirect.PIPE
+    with sh.spawn([sys.executable, "-c", ECHO], stdin=pipe, stdout=pipe, stderr=pipe) as child:
+        out, err = child.communicate(data, timeout=120)
+    assert out == data.upper()
+    assert err == b"%d bytes" % len(data)
+
+
+def test_communicate_times_out_then_carries_on() -> None:
+    code = "import sys, time; print('early', flush=True); time.sleep(60)"
+    with sh.spawn([sys.executable, "-c", code], stdout=sh.Redirect.PIPE) as child:
+        with pytest.raises(TimeoutError, match="communicate"):
+            child.communicate(timeout=1)
+        child.process.terminate(3)
+        out, err = child.communicate(timeout=30)
+        assert out.strip() == b"early"  # what was read before the timeout is kept
+        assert err == b""  # not a pipe
+        assert child.process.exit_code == 3
+
+
+def test_a_child_that_ignores_its_input_is_not_an_error() -> None:
+    with sh.spawn([sys.executable, "-c", "pass"], stdin=sh.Redirect.PIPE, stdout=sh.Redirect.PIPE) as child:
+        assert child.communicate(b"x" * (1 << 20), timeout=60) == (b"", b"")
+
+
+def test_communicate_input_needs_a_stdin_pipe() -> None:
+    with sh.spawn([sys.executable, "-c", "pass"], stdout=sh.Redirect.PIPE) as child:
+        with pytest.raises(ValueError, match=r"stdin=Redirect\.PIPE"):
+            child.communicate(b"data")
+        with pytest.raises(TypeError):
+            child.communicate("text")  # type: ignore[arg-type]
+        assert child.communicate(timeout=60) == (b"", b"")
+
+
+def test_stderr_to_stdout_and_stdin_from_devnull() -> None:
+    code = "import sys; print(repr(sys.stdin.read())); print('to stderr', file=sys.stderr)"
+    with sh.spawn(
+        [sys.executable, "-c", code],
+        stdin=sh.Redirect.DEVNULL,
+        stdout=sh.Redirect.PIPE,
+        stderr=sh.Redirect.STDOUT,
+    ) as child:
+        assert child.stderr is None
+        assert child.stdin is None
+        out, err = child.communicate(timeout=60)
+    assert out.split() == [b"''", b"to", b"stderr"]
+    assert err == b""
+
+
+def test_stdout_to_a_file(tmp_path: object) -> None:
+    path = f"{tmp_path}\\out.txt"
+    with (
+        sh.File.open(path, access="w", disposition=sh.CreationDisposition.CREATE_ALWAYS) as file,
+        sh.spawn([sys.executable, "-c", "print('into the file')"], stdout=file) as child,
+    ):
+        assert child.process.wait(60)
+    with open(path, "rb") as written:
+        assert written.read().strip() == b"into the file"
+
+
+def test_closing_spawned_closes_the_pipe_ends_it_made() -> None:
+    with sh.spawn(SLEEPER, stdin=sh.Redirect.PIPE, stdout=sh.Redirect.PIPE) as child:
+        assert child.stdin is not None
+        assert child.stdout is not None
+        values = [child.stdin.dangerous_get_handle(), child.stdout.dangerous_get_handle()]
+        child.process.terminate()
+    assert all(pipe_end_closed(value) for value in values)
+
+
+@pytest.mark.wine_differs("IsProcessInJob wants PROCESS_QUERY_INFORMATION; Windows takes the limited right")
+def test_is_process_in_job_takes_the_limited_query_right() -> None:
+    with sh.Job.create() as job, sh.spawn(SLEEPER, job=job) as child:
+        try:
+            access = sh.ProcessAccess.SYNCHRONIZE | sh.ProcessAccess.QUERY_LIMITED_INFORMATION
+            with sh.Process.open(child.pid, access=access) as limited:
+                assert job.contains(limited)
+        finally:
+            child.process.terminate()
+
+
+@pytest.mark.wine_differs("CreateRestrictedToken ignores DISABLE_MAX_PRIVILEGE and keeps every privilege")
+def test_a_child_spawned_with_the_default_restricted_token_keeps_only_change_notify() -> None:
+    code = python_code(
+        "import safehandles as sh\n"
+        "with sh.AccessToken.open_process() as token:\n"
+        "    names = {p.name for p in token.privileges()}\n"
+        "raise SystemExit(0 if names == {'SeChangeNotifyPrivilege'} else 3)"
+    )
+    access = sh.TokenAccess.QUERY | sh.TokenAccess.DUPLICATE | sh.TokenAccess.ASSIGN_PRIMARY
+    with (
+        sh.AccessToken.open_process(access=access) as own,
+        own.restricted() as restricted,
+        sh.spawn([sys.executable, "-c", code], token=restricted) as child,
+    ):
+        assert child.process.wait(60)
+        assert child.process.exit_code == 0

@@ -123,3 +123,19 @@ def stdlib_handovers() -> None:
     sh.Event.from_raw(4.0, owns_handle=False)  # type: ignore[arg-type]
     sh.Event.from_raw("4", owns_handle=False)  # type: ignore[arg-type]
     sh.Process.from_popen(4)  # type: ignore[arg-type]
+
+
+def processes_and_threads() -> None:
+    sleep = sh.Module.find("kernel32.dll").symbol("Sleep")
+    assert_type(sh.Thread.create(sleep, 1000, suspended=True).resume(), int)
+    assert_type(sh.Thread.create_remote(sh.Process.current(), sleep).suspend(), int)
+    sh.Thread.create(print)  # type: ignore[arg-type]
+    assert_type(sh.Process.current().image_path, str)
+    pipe = sh.Redirect.PIPE
+    with sh.Job.create() as job, sh.AccessToken.open_process() as token:
+        child = sh.spawn(["child"], stdin=pipe, stdout=pipe, stderr=sh.Redirect.STDOUT, job=job, token=token)
+        assert_type(child.stdout, "sh.PipeEnd | None")
+        assert_type(child.communicate(b"input", timeout=5), tuple[bytes, bytes])
+        assert_type(sh.Process.spawn(["child"], suspended=True, stdout=sh.Redirect.DEVNULL), sh.Spawned)
+        sh.spawn(["child"], stdout=-1)  # type: ignore[arg-type]
+        sh.spawn(["child"], job=token)  # type: ignore[arg-type]

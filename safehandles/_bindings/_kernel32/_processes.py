@@ -21,6 +21,18 @@ HANDLE OpenThread(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwThreadId);
 DWORD GetThreadId(HANDLE Thread);
 BOOL GetExitCodeThread(HANDLE hThread, DWORD *lpExitCode);
 
+/* processthreadsapi.h; a start address is an LPTHREAD_START_ROUTINE, its parameter an LPVOID */
+HANDLE CreateThread(SECURITY_ATTRIBUTES *lpThreadAttributes, SIZE_T dwStackSize,
+                    ADDRESS lpStartAddress, ADDRESS lpParameter, DWORD dwCreationFlags,
+                    DWORD *lpThreadId);
+HANDLE CreateRemoteThread(HANDLE hProcess, SECURITY_ATTRIBUTES *lpThreadAttributes,
+                          SIZE_T dwStackSize, ADDRESS lpStartAddress, ADDRESS lpParameter,
+                          DWORD dwCreationFlags, DWORD *lpThreadId);
+BOOL TerminateThread(HANDLE hThread, DWORD dwExitCode);
+DWORD SuspendThread(HANDLE hThread);
+DWORD ResumeThread(HANDLE hThread);
+BOOL QueryFullProcessImageNameW(HANDLE hProcess, DWORD dwFlags, WCHAR *lpExeName, DWORD *lpdwSize);
+
 /* processthreadsapi.h */
 typedef struct _STARTUPINFOW {
     DWORD cb;
@@ -89,6 +101,24 @@ class CreationFlag(enum.IntFlag):
     CREATE_NO_WINDOW = 0x0800_0000
 
 
+class ThreadCreationFlag(enum.IntFlag):
+    """dwCreationFlags of CreateThread and CreateRemoteThread (processthreadsapi.h, winbase.h)."""
+
+    CREATE_SUSPENDED = 0x0000_0004
+    STACK_SIZE_PARAM_IS_A_RESERVATION = 0x0001_0000
+
+
+class ProcessNameFormat(enum.IntEnum):
+    """dwFlags of QueryFullProcessImageNameW (winbase.h): a Win32 path, or the native one."""
+
+    WIN32 = 0
+    NATIVE = 0x0000_0001
+
+
+#: SuspendThread's and ResumeThread's failure value, (DWORD)-1.
+SUSPEND_FAILED: Final = 0xFFFF_FFFF
+
+
 class StartupFlag(enum.IntFlag):
     """STARTUPINFOW.dwFlags (processthreadsapi.h)."""
 
@@ -109,6 +139,33 @@ class Processes(Protocol):
     def OpenThread(self, dwDesiredAccess: int, bInheritHandle: int, dwThreadId: int, /) -> int: ...
     def GetThreadId(self, Thread: int, /) -> int: ...
     def GetExitCodeThread(self, hThread: int, lpExitCode: CData, /) -> int: ...
+    def CreateThread(
+        self,
+        lpThreadAttributes: CData,
+        dwStackSize: int,
+        lpStartAddress: int,
+        lpParameter: int,
+        dwCreationFlags: int,
+        lpThreadId: CData,
+        /,
+    ) -> int: ...
+    def CreateRemoteThread(
+        self,
+        hProcess: int,
+        lpThreadAttributes: CData,
+        dwStackSize: int,
+        lpStartAddress: int,
+        lpParameter: int,
+        dwCreationFlags: int,
+        lpThreadId: CData,
+        /,
+    ) -> int: ...
+    def TerminateThread(self, hThread: int, dwExitCode: int, /) -> int: ...
+    def SuspendThread(self, hThread: int, /) -> int: ...
+    def ResumeThread(self, hThread: int, /) -> int: ...
+    def QueryFullProcessImageNameW(
+        self, hProcess: int, dwFlags: int, lpExeName: CData, lpdwSize: CData, /
+    ) -> int: ...
     def CreateProcessW(
         self,
         lpApplicationName: WideString,

@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from typing_extensions import Self
 
-from ..._bindings._constants import CURRENT_PROCESS, DWORD_MAX, ProcessAccess
-from ..._bindings._errors import check_bool, raise_winerror
+from ..._bindings._constants import CURRENT_PROCESS, DWORD_MAX, ProcessAccess, WinError
+from ..._bindings._errors import check_bool, last_error, raise_winerror
+from ..._bindings._kernel32._processes import ProcessNameFormat
 from ..._bindings._native import ffi, kernel32
 from ..._core._errors import UnsupportedPlatformError
 from ..._win32._arguments import integer
+from ..._win32._buffers import Grow, grow_until_it_fits
 from ..._win32._catalogue import Entry
 from ..._win32._handles import WaitableHandle
 
@@ -27,9 +29,13 @@ if TYPE_CHECKING:
     import subprocess
 
     from ..._win32._handles import KernelHandle
-    from ._spawn import Spawned
+    from .._security._token import AccessToken
+    from ._job import Job
+    from ._spawn import Redirect, Spawned
 
 __all__ = ["Process"]
+
+_MAX_PATH = 260  # the first buffer; a longer path grows it
 
 
 class Process(WaitableHandle):
@@ -41,6 +47,7 @@ class Process(WaitableHandle):
             ("OpenProcess", "NULL"),
             ("GetCurrentProcess", "cannot fail: -1"),
             ("CreateProcessW", "FALSE; returns the main `Thread` too"),
+            ("CreateProcessAsUserW", "FALSE; `spawn(token=...)`"),
         ),
         destroyer="`CloseHandle`",
         ownership="owned; borrowed from `GetCurrentProcess` and `from_popen`",
@@ -101,15 +108,22 @@ class Process(WaitableHandle):
         executable: str | os.PathLike[str] | None = None,
         cwd: str | os.PathLike[str] | None = None,
         env: Mapping[str, str] | None = None,
-        stdin: KernelHandle | None = None,
-        stdout: KernelHandle | None = None,
-        stderr: KernelHandle | None = None,
+        stdin: KernelHandle | Redirect | None = None,
+        stdout: KernelHandle | Redirect | None = None,
+        stderr: KernelHandle | Redirect | None = None,
         creation_flags: int = 0,
+        suspended: bool = False,
+        job: Job | None = None,
+        token: AccessToken | None = None,
     ) -> Spawned:
         """Start a process that inherits exactly the handles in *inherit* (``CreateProcessW``).
 
         Returns a :class:`Spawned` with ``.process``, ``.thread``, ``.pid``
-        and ``.tid``; closing it closes both handles. See
+        and ``.tid`` (and the parent's pipe ends for ``Redirect.PIPE``
+        streams); closing it closes them all. ``suspended=True`` leaves the
+        main thread suspended (``spawned.thread.resume()`` starts it),
+        ``job=`` puts the child into a :class:`Job` before it runs,
+        ``token=`` runs it as another token (``CreateProcessAsUserW``). See
         :func:`safehandles.spawn` for the arguments and the "scoped
         inheritance" it gives.
         """
@@ -125,6 +139,9 @@ class Process(WaitableHandle):
             stdout=stdout,
             stderr=stderr,
             creation_flags=creation_flags,
+            suspended=suspended,
+            job=job,
+            token=token,
         )
 
     @classmethod
@@ -157,6 +174,28 @@ class Process(WaitableHandle):
     def exit_code(self) -> int | None:
         """The exit code, or None while the process runs."""
         return self._exit_code(kernel32.GetExitCodeProcess, "GetExitCodeProcess")
+
+    @property
+    def image_path(self) -> str:
+        """The full path of the process's executable (``QueryFullProcessImageNameW``).
+
+        The default rights of :meth:`open` serve it
+        (``ProcessAccess.QUERY_LIMITED_INFORMATION``); a process that has
+        exited still reports its path while the handle is open.
+        """
+        size = ffi.new("DWORD *")
+
+        def attempt(capacity: int) -> str | Grow:
+            buffer = ffi.new("WCHAR[]", capacity)
+            size[0] = capacity
+            if self._call(kernel32.QueryFullProcessImageNameW, ProcessNameFormat.WIN32, buffer, size):
+                return str(ffi.unpack(buffer, size[0]))
+            error = last_error()
+            if error != WinError.INSUFFICIENT_BUFFER:
+                raise_winerror("QueryFullProcessImageNameW", error)
+            return Grow()  # it does not say how much it needs
+
+        return grow_until_it_fits("QueryFullProcessImageNameW", attempt, _MAX_PATH)
 
     def terminate(self, exit_code: int = 1) -> None:
         """End the process with *exit_code* (needs ``ProcessAccess.TERMINATE``)."""
