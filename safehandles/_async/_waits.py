@@ -61,10 +61,14 @@ _lock = threading.Lock()
 _threads: list[_WaitThread] = []
 
 
+#: Wait threads started and not yet returned (an ending one counts until it has closed its event).
+_running = [0]
+
+
 def wait_threads() -> int:
     """How many wait threads are running now (for diagnostics and tests)."""
     with _lock:
-        return len(_threads)
+        return _running[0]
 
 
 class _Wait(Completion):
@@ -166,6 +170,8 @@ class _WaitThread:
             self._settle_later = []
             if plan is None:
                 self.control.close()
+                with _lock:
+                    _running[0] -= 1
                 return
             values, waiters, deadline = plan
             if not values:
@@ -236,6 +242,7 @@ def _place(wait: _Wait) -> None:
             thread = _WaitThread(Event.create())
             thread.take(wait)
             _threads.append(thread)
+            _running[0] += 1
             thread.start()
     thread.control.set()
 
