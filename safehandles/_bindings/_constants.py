@@ -260,9 +260,10 @@ class ThreadAccess(enum.IntFlag):
 
 
 class HeapOption(enum.IntFlag):
-    """Options of HeapCreate and HeapAlloc (winnt.h)."""
+    """Options of HeapCreate, HeapAlloc and HeapReAlloc (winnt.h)."""
 
     NO_SERIALIZE = 0x0000_0001
     GENERATE_EXCEPTIONS = 0x0000_0004
     ZERO_MEMORY = 0x0000_0008
+    REALLOC_IN_PLACE_ONLY = 0x0000_0010
     CREATE_ENABLE_EXECUTE = 0x0004_0000

@@ -37,6 +37,7 @@ typedef struct _WIN32_FIND_DATAW {
 HANDLE CreateFileW(const WCHAR *lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
                    SECURITY_ATTRIBUTES *lpSecurityAttributes, DWORD dwCreationDisposition,
                    DWORD dwFlagsAndAttributes, HANDLE hTemplateFile);
+BOOL DeleteFileW(const WCHAR *lpFileName);
 BOOL ReadFile(HANDLE hFile, void *lpBuffer, DWORD nNumberOfBytesToRead,
               DWORD *lpNumberOfBytesRead, OVERLAPPED *lpOverlapped);
 BOOL WriteFile(HANDLE hFile, const void *lpBuffer, DWORD nNumberOfBytesToWrite,
@@ -77,6 +78,7 @@ class Files(Protocol):
         hTemplateFile: int,
         /,
     ) -> int: ...
+    def DeleteFileW(self, lpFileName: WideString, /) -> int: ...
     def ReadFile(
         self,
         hFile: int,
