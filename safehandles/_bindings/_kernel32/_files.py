@@ -38,6 +38,8 @@ HANDLE CreateFileW(const WCHAR *lpFileName, DWORD dwDesiredAccess, DWORD dwShare
                    SECURITY_ATTRIBUTES *lpSecurityAttributes, DWORD dwCreationDisposition,
                    DWORD dwFlagsAndAttributes, HANDLE hTemplateFile);
 BOOL DeleteFileW(const WCHAR *lpFileName);
+BOOL SetFileInformationByHandle(HANDLE hFile, int FileInformationClass,
+                                void *lpFileInformation, DWORD dwBufferSize);
 BOOL ReadFile(HANDLE hFile, void *lpBuffer, DWORD nNumberOfBytesToRead,
               DWORD *lpNumberOfBytesRead, OVERLAPPED *lpOverlapped);
 BOOL WriteFile(HANDLE hFile, const void *lpBuffer, DWORD nNumberOfBytesToWrite,
@@ -79,6 +81,9 @@ class Files(Protocol):
         /,
     ) -> int: ...
     def DeleteFileW(self, lpFileName: WideString, /) -> int: ...
+    def SetFileInformationByHandle(
+        self, hFile: int, FileInformationClass: int, lpFileInformation: CData, dwBufferSize: int, /
+    ) -> int: ...
     def ReadFile(
         self,
         hFile: int,
@@ -246,6 +251,12 @@ class MoveMethod(enum.IntEnum):
     BEGIN = 0
     CURRENT = 1
     END = 2
+
+
+class FileInfoClass(enum.IntEnum):
+    """FILE_INFO_BY_HANDLE_CLASS values the library uses (minwinbase.h)."""
+
+    FILE_DISPOSITION_INFO = 4
 
 
 class LockFlag(enum.IntFlag):
