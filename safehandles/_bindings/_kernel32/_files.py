@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Protocol
 
-from .._constants import GenericAccess, StandardAccess
+from .._constants import GenericAccess, NamedIntEnum, NamedIntFlag, StandardAccess
 from .._types import CData, WideString
 
 DECLARATIONS = """
@@ -143,7 +142,7 @@ class Files(Protocol):
     def FindCloseChangeNotification(self, hChangeHandle: int, /) -> int: ...
 
 
-class FileAccess(enum.IntFlag):
+class FileAccess(NamedIntFlag):
     """File, directory and pipe access rights ("File Access Rights Constants"; winnt.h FILE_*).
 
     The directory and pipe names share bits with the file ones (``LIST_DIRECTORY``
@@ -181,7 +180,7 @@ class FileAccess(enum.IntFlag):
     GENERIC_READ = GenericAccess.READ.value
 
 
-class FileShare(enum.IntFlag):
+class FileShare(NamedIntFlag):
     """Share modes of CreateFileW (winnt.h FILE_SHARE_*): what other opens may do meanwhile."""
 
     NONE = 0
@@ -190,7 +189,7 @@ class FileShare(enum.IntFlag):
     DELETE = 0x4
 
 
-class CreationDisposition(enum.IntEnum):
+class CreationDisposition(NamedIntEnum):
     """What CreateFileW does when the file exists or not (fileapi.h)."""
 
     CREATE_NEW = 1
@@ -200,7 +199,7 @@ class CreationDisposition(enum.IntEnum):
     TRUNCATE_EXISTING = 5
 
 
-class FileFlag(enum.IntFlag):
+class FileFlag(NamedIntFlag):
     """FILE_FLAG_* of CreateFileW's dwFlagsAndAttributes (winbase.h)."""
 
     FIRST_PIPE_INSTANCE = 0x0008_0000
@@ -216,7 +215,7 @@ class FileFlag(enum.IntFlag):
     WRITE_THROUGH = 0x8000_0000
 
 
-class FileAttribute(enum.IntFlag):
+class FileAttribute(NamedIntFlag):
     """FILE_ATTRIBUTE_* (winnt.h): what FindFirstFileW reports, and what CreateFileW may set."""
 
     READONLY = 0x0001
@@ -235,7 +234,7 @@ class FileAttribute(enum.IntFlag):
     ENCRYPTED = 0x4000
 
 
-class FileType(enum.IntEnum):
+class FileType(NamedIntEnum):
     """What GetFileType reports (fileapi.h FILE_TYPE_*)."""
 
     UNKNOWN = 0x0000
@@ -245,7 +244,7 @@ class FileType(enum.IntEnum):
     REMOTE = 0x8000
 
 
-class MoveMethod(enum.IntEnum):
+class MoveMethod(NamedIntEnum):
     """SetFilePointerEx's dwMoveMethod (fileapi.h); the same numbers as os.SEEK_*."""
 
     BEGIN = 0
@@ -253,20 +252,20 @@ class MoveMethod(enum.IntEnum):
     END = 2
 
 
-class FileInfoClass(enum.IntEnum):
+class FileInfoClass(NamedIntEnum):
     """FILE_INFO_BY_HANDLE_CLASS values the library uses (minwinbase.h)."""
 
     FILE_DISPOSITION_INFO = 4
 
 
-class LockFlag(enum.IntFlag):
+class LockFlag(NamedIntFlag):
     """LockFileEx's flags (minwinbase.h LOCKFILE_*)."""
 
     FAIL_IMMEDIATELY = 0x1
     EXCLUSIVE_LOCK = 0x2
 
 
-class ChangeFilter(enum.IntFlag):
+class ChangeFilter(NamedIntFlag):
     """What a change notification watches for (winnt.h FILE_NOTIFY_CHANGE_*)."""
 
     FILE_NAME = 0x0001

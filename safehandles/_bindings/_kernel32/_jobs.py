@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Protocol
 
-from .._constants import StandardAccess
+from .._constants import NamedIntEnum, NamedIntFlag, StandardAccess
 from .._types import CData, WideString
 
 DECLARATIONS = """
@@ -87,7 +86,7 @@ BOOL QueryInformationJobObject(HANDLE hJob, int JobObjectInformationClass,
 """
 
 
-class JobAccess(enum.IntFlag):
+class JobAccess(NamedIntFlag):
     """Job object access rights ("Job Object Security and Access Rights"; winnt.h JOB_OBJECT_*)."""
 
     ASSIGN_PROCESS = 0x0001
@@ -104,7 +103,7 @@ class JobAccess(enum.IntFlag):
     ALL_ACCESS = StandardAccess.ALL.value | 0x3F
 
 
-class JobInformationClass(enum.IntEnum):
+class JobInformationClass(NamedIntEnum):
     """JOBOBJECTINFOCLASS values the library uses (winnt.h)."""
 
     BASIC_ACCOUNTING = 1
@@ -116,7 +115,7 @@ class JobInformationClass(enum.IntEnum):
     CPU_RATE_CONTROL = 15
 
 
-class JobUiLimit(enum.IntFlag):
+class JobUiLimit(NamedIntFlag):
     """JOBOBJECT_BASIC_UI_RESTRICTIONS.UIRestrictionsClass (winnt.h JOB_OBJECT_UILIMIT_*).
 
     What the processes of a job may not do with the user interface: use
@@ -136,7 +135,7 @@ class JobUiLimit(enum.IntFlag):
     EXITWINDOWS = 0x0000_0080
 
 
-class JobCpuRateControl(enum.IntFlag):
+class JobCpuRateControl(NamedIntFlag):
     """JOBOBJECT_CPU_RATE_CONTROL_INFORMATION.ControlFlags (winnt.h JOB_OBJECT_CPU_RATE_CONTROL_*)."""
 
     ENABLE = 0x1
@@ -146,7 +145,7 @@ class JobCpuRateControl(enum.IntFlag):
     MIN_MAX_RATE = 0x10
 
 
-class JobMessage(enum.IntEnum):
+class JobMessage(NamedIntEnum):
     """What a job posts to its completion port (winnt.h JOB_OBJECT_MSG_*).
 
     The message is the packet's byte count; for the messages about one
@@ -171,7 +170,7 @@ class JobMessage(enum.IntEnum):
         return self.name
 
 
-class JobLimit(enum.IntFlag):
+class JobLimit(NamedIntFlag):
     """JOBOBJECT_BASIC_LIMIT_INFORMATION.LimitFlags (winnt.h)."""
 
     WORKINGSET = 0x0000_0001

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Final, Protocol
 
+from .._constants import NamedIntFlag
 from .._types import CData, WideString
 
 DECLARATIONS = """
@@ -74,7 +74,7 @@ void DeleteProcThreadAttributeList(void *lpAttributeList);
 PROC_THREAD_ATTRIBUTE_HANDLE_LIST: Final = 0x0002_0002
 
 
-class CreationFlag(enum.IntFlag):
+class CreationFlag(NamedIntFlag):
     """Process creation flags of CreateProcessW (winbase.h)."""
 
     DEBUG_PROCESS = 0x0000_0001
@@ -89,7 +89,7 @@ class CreationFlag(enum.IntFlag):
     CREATE_NO_WINDOW = 0x0800_0000
 
 
-class StartupFlag(enum.IntFlag):
+class StartupFlag(NamedIntFlag):
     """STARTUPINFOW.dwFlags (processthreadsapi.h)."""
 
     USESHOWWINDOW = 0x0000_0001

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Protocol
 
+from .._constants import NamedIntFlag
 from .._types import CData, WideString
 
 DECLARATIONS = """
@@ -44,20 +44,20 @@ BOOL CancelWaitableTimer(HANDLE hTimer);
 """
 
 
-class EventCreateFlag(enum.IntFlag):
+class EventCreateFlag(NamedIntFlag):
     """CreateEventExW's dwFlags (synchapi.h CREATE_EVENT_*)."""
 
     MANUAL_RESET = 0x1
     INITIAL_SET = 0x2
 
 
-class MutexCreateFlag(enum.IntFlag):
+class MutexCreateFlag(NamedIntFlag):
     """CreateMutexExW's dwFlags (synchapi.h CREATE_MUTEX_*)."""
 
     INITIAL_OWNER = 0x1
 
 
-class TimerCreateFlag(enum.IntFlag):
+class TimerCreateFlag(NamedIntFlag):
     """CreateWaitableTimerExW's dwFlags (synchapi.h CREATE_WAITABLE_TIMER_*)."""
 
     MANUAL_RESET = 0x1
