@@ -313,7 +313,8 @@ def _grandparent(job: sh.Job) -> Iterator[tuple[int, int]]:
     )
     grandchild = 0
     try:
-        job.assign(sh.Process.from_popen(popen))
+        with sh.Process.from_popen(popen) as process:
+            job.assign(process)
         assert popen.stdin is not None
         assert popen.stdout is not None
         popen.stdin.write("go\n")
@@ -422,6 +423,34 @@ def test_the_active_process_limit_refuses_one_more_and_reports_it() -> None:
             assert seen[-1].pid is None
             job.terminate()
             assert first.process.wait(30)
+
+
+HOG = (
+    "import sys\n"
+    "sys.stdin.readline()  # wait until the parent has put this process into its job\n"
+    "try:\n"
+    "    hog = bytearray(256 << 20)\n"
+    "except MemoryError:\n"
+    "    sys.exit(3)\n"
+    "sys.exit(0)\n"
+)
+
+
+@pytest.mark.wine_differs("Wine does not enforce the per-process memory limit")
+def test_the_process_memory_limit_refuses_a_large_allocation_and_reports_it() -> None:
+    with sh.Job.create() as job, sh.IoCompletionPort.create() as port:
+        job.set_completion_port(port, key=2)
+        job.set_limits(sh.JobLimits(process_memory=128 << 20, kill_on_close=True))
+        popen = subprocess.Popen([sys.executable, "-c", HOG], stdin=subprocess.PIPE, text=True)
+        with popen:
+            with sh.Process.from_popen(popen) as process:
+                job.assign(process)
+            assert popen.stdin is not None
+            popen.stdin.write("go\n")
+            popen.stdin.close()
+            assert popen.wait(60) == 3  # the allocation past the limit failed in the child
+        seen = _notifications(port, sh.JobMessage.PROCESS_MEMORY_LIMIT)
+        assert seen[-1].pid == popen.pid
 
 
 # -- access-denied errors name the rights -----------------------------------------------

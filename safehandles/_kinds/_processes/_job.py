@@ -236,8 +236,8 @@ class Job(NamedWaitableHandle):
         destroyer="`CloseHandle`",
         ownership="owned",
         wine=(
-            "tested, but Wine reads limits back as zeros, enforces none but kill-on-close, "
-            "and has no UI restrictions or CPU rate control"
+            "tested, but Wine reads limits back as zeros, enforces neither the active-process nor the "
+            "per-process memory limit, and has no UI restrictions or CPU rate control"
         ),
     )
     _object_type = "Job"
