@@ -215,10 +215,10 @@ def test_set_limits_kill_on_close_ends_the_assigned_child() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "error"),
     [
-        ({"active_processes": 0}, ValueError),
+        ({"active_processes": -1}, ValueError),
         ({"active_processes": 1 << 32}, ValueError),
         ({"process_memory": -1}, ValueError),
-        ({"job_memory": 0}, ValueError),
+        ({"job_memory": 1 << 64}, ValueError),
         ({"job_memory": 1.5}, TypeError),
         ({"active_processes": True}, TypeError),
     ],

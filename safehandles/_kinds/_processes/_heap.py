@@ -3,8 +3,9 @@
 A heap handle is an address, not an entry in the handle table, so it has no
 inheritance or close protection. ``HeapFree`` of an address the heap did not
 hand out corrupts the heap, and Windows may end the process for it, so each
-wrapper remembers the blocks it allocated and refuses any other address with
-``ValueError`` before it reaches the OS. For the same reason ``from_raw``
+wrapper remembers the blocks it allocated (``realloc`` moves the entry with
+the block) and refuses any other address with ``ValueError`` before it
+reaches the OS, in ``free``, ``realloc``, ``size`` and ``validate`` alike. For the same reason ``from_raw``
 accepts only one of the process's heaps (``GetProcessHeaps``): any other
 address would crash the first ``HeapAlloc``.
 """

@@ -106,7 +106,8 @@ _NEEDS_CONTAINS: Final = (
 
 
 def _limit(value: int | None, what: str, maximum: int) -> int | None:
-    return None if value is None else integer(value, what, minimum=1, maximum=maximum)
+    # 0 is a limit too (what Windows may report back): no process, no memory; None is none.
+    return None if value is None else integer(value, what, minimum=0, maximum=maximum)
 
 
 @dataclass(frozen=True)
