@@ -96,6 +96,8 @@ from ._bindings._kernel32._io import IoCompletionAccess
 from ._bindings._kernel32._jobs import (
     JobAccess,
     JobLimit,
+    JobMessage,
+    JobUiLimit,
 )
 from ._bindings._kernel32._mapping import (
     FileMapAccess,
@@ -189,6 +191,8 @@ from ._kinds._processes._heap import Heap
 from ._kinds._processes._job import (
     Job,
     JobAccounting,
+    JobLimits,
+    JobNotification,
 )
 from ._kinds._processes._memory_notification import MemoryResourceNotification
 from ._kinds._processes._module import Module
@@ -294,6 +298,10 @@ __all__ = [
     "JobAccess",
     "JobAccounting",
     "JobLimit",
+    "JobLimits",
+    "JobMessage",
+    "JobNotification",
+    "JobUiLimit",
     "KernelHandle",
     "KeyAccess",
     "KindDiff",

@@ -56,6 +56,32 @@ EXPECTED: dict[str, list[str]] = {
         "exit code: 0",
         "hanging child said: started and was ended with 9",
     ],
+    "job_worker_pool.py": [
+        "job limits: ACTIVE_PROCESS|JOB_MEMORY|KILL_ON_JOB_CLOSE",
+        "processes in the job: 3",
+        "worker joined: ",
+        "workers exited: 3 of 3, results [8, 28, 37]",
+        "job accounting: 3 processes, 0 still running",
+    ],
+    "single_instance.py": [
+        "first instance: owns Local\\safehandles-example-single-instance-",
+        "second instance: exited with 3 (another instance is running)",
+        "after it closed: a new instance is first again: True",
+    ],
+    "shared_mapping.py": [
+        "mapping: 4096 bytes named Local\\safehandles-example-mapping-",
+        "child replied: True",
+        "reply: pid ",
+        "child exited with 0",
+    ],
+    "registry_edit.py": [
+        "created HKCU\\Software\\safehandles-example-",
+        "retries: 3 (DWORD)",
+        "  value paths: MULTI_SZ ['C:\\\\tools', 'D:\\\\bin']",
+        "subkeys: ['settings']",
+        "blob: deleted",
+        "deleted HKCU\\Software\\safehandles-example-",
+    ],
     "tcp_echo.py": [
         "server: connection from 127.0.0.1:",
         "client: echoed b'",

@@ -305,3 +305,73 @@ def test_a_borrowed_file_cannot_transfer_ownership_to_a_python_file(tmp_path: Pa
         assert probes.is_open(owner.dangerous_get_handle())
         with borrowed.to_python_file("rb", transfer=False) as python_file:  # a duplicate is fine
             assert python_file.read() == b""
+
+
+# -- DeleteFileW, the File row's second destroyer, and deletion through the handle ------
+
+
+def test_delete_removes_a_closed_file_and_a_missing_one_raises(tmp_path: Path) -> None:
+    path = tmp_path / "gone.bin"
+    with create(path) as file:
+        file.write(b"data")
+    sh.File.delete(path)
+    assert not path.exists()
+    with pytest.raises(FileNotFoundError, match="DeleteFileW") as caught:
+        sh.File.delete(str(path))
+    assert probes.winerror(caught.value) == 2
+    assert caught.value.filename == str(path)
+
+
+def test_delete_of_a_file_open_without_share_delete_fails_and_keeps_it(tmp_path: Path) -> None:
+    path = tmp_path / "busy.bin"
+    with create(path) as file:
+        with pytest.raises(PermissionError, match="DeleteFileW") as caught:
+            sh.File.delete(path)
+        assert probes.winerror(caught.value) == 32  # ERROR_SHARING_VIOLATION
+        file.write(b"still here")
+    assert path.read_bytes() == b"still here"
+
+
+def test_delete_of_a_file_open_with_share_delete_removes_it_with_its_last_handle(tmp_path: Path) -> None:
+    path = tmp_path / "shared.bin"
+    share = sh.FileShare.READ | sh.FileShare.WRITE | sh.FileShare.DELETE
+    with create(path, share=share) as file:
+        sh.File.delete(path)
+        file.write(b"the handle still works")
+        file.seek(0)
+        assert file.read() == b"the handle still works"
+    assert not path.exists()
+
+
+def test_delete_when_closed_deletes_the_open_file_and_can_be_undone(tmp_path: Path) -> None:
+    access = sh.FileAccess.GENERIC_READ | sh.FileAccess.GENERIC_WRITE | sh.FileAccess.DELETE
+    doomed, kept = tmp_path / "doomed.bin", tmp_path / "kept.bin"
+    always = sh.CreationDisposition.CREATE_ALWAYS
+    with sh.File.open(doomed, access=access, disposition=always) as file:
+        file.write(b"scratch")
+        file.delete_when_closed()
+    assert not doomed.exists()
+    with sh.File.open(kept, access=access, disposition=always) as file:
+        file.delete_when_closed()
+        file.delete_when_closed(False)
+    assert kept.exists()
+
+
+def test_delete_when_closed_without_the_delete_right_names_it(tmp_path: Path) -> None:
+    path = tmp_path / "kept.bin"
+    with create(path) as file, pytest.raises(PermissionError, match=r"needs FileAccess\.DELETE") as caught:
+        file.delete_when_closed()
+    assert probes.winerror(caught.value) == 5
+    assert path.exists()
+    closed = create(path)
+    closed.close()
+    with pytest.raises(sh.ObjectDisposedError):
+        closed.delete_when_closed()
+
+
+@pytest.mark.parametrize(
+    ("path", "error"), [(b"bytes.bin", TypeError), ("a\0b", ValueError), ("", ValueError), (3, TypeError)]
+)
+def test_delete_refuses_bad_paths_before_the_call(path: object, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        sh.File.delete(path)  # type: ignore[arg-type]

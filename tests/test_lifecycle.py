@@ -212,7 +212,23 @@ def test_duplicate_of_a_closed_handle_raises() -> None:
 def test_from_raw_refuses_a_value_of_another_kind_and_leaves_it_open() -> None:
     with sh.Mutex.create() as mutex:
         value = mutex.dangerous_get_handle()
-        with pytest.raises(TypeError, match="is a Mutant object, not the Event object"):
+        with pytest.raises(
+            TypeError, match="is a Mutant object, not an Event object: Event wraps Event objects"
+        ):
             sh.Event.from_raw(value, owns_handle=True)
         assert probes.is_open(value)
         assert not mutex.is_closed
+
+
+def test_the_kind_check_reads_as_english_either_way() -> None:
+    with sh.Event.create() as event, sh.IoCompletionPort.create() as port:
+        with pytest.raises(TypeError) as caught:
+            sh.Mutex.from_raw(event.dangerous_get_handle(), owns_handle=False)
+        assert str(caught.value).endswith(
+            "is an Event object, not a Mutant object: Mutex wraps Mutant objects"
+        )
+        with pytest.raises(TypeError) as caught:
+            sh.Job.from_raw(port.dangerous_get_handle(), owns_handle=False)
+        assert str(caught.value).endswith(
+            "is an IoCompletion object, not a Job object: Job wraps Job objects"
+        )

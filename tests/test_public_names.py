@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import enum
 import inspect
 import pickle
 import pydoc
@@ -82,3 +83,26 @@ def test_help_names_the_package() -> None:
     waits = pydoc.plain(pydoc.render_doc(sh.wait_any))
     assert "function wait_any in module safehandles\n" in waits
     assert repr(sh.Event) == "<class 'safehandles.Event'>"
+
+
+def test_enum_values_print_by_name_and_format_as_numbers() -> None:
+    combined = sh.FileAccess.READ_DATA | sh.FileAccess.WRITE_DATA
+    assert str(combined) == "READ_DATA|WRITE_DATA"
+    assert f"{sh.JobLimit.KILL_ON_JOB_CLOSE}" == "KILL_ON_JOB_CLOSE"
+    assert f"{sh.CreationDisposition.OPEN_EXISTING}" == "OPEN_EXISTING"
+    assert f"needs {sh.ProcessAccess.SET_QUOTA | sh.ProcessAccess.TERMINATE}" == "needs TERMINATE|SET_QUOTA"
+    assert str(sh.JobUiLimit(0x100 | 0x1)) == "HANDLES|0x100"  # bits without a name stay visible
+    assert str(sh.JobUiLimit(0)) == "NONE"
+    assert str(sh.JobLimit(0)) == "0"
+    assert str(sh.EventAccess.ALL_ACCESS) == "ALL_ACCESS"
+    assert f"{combined:#x}" == "0x3"  # a format spec still formats the number
+    assert int(combined) == 3
+    assert repr(sh.JobMessage.EXIT_PROCESS) == "<JobMessage.EXIT_PROCESS: 7>"
+    unnamed = []
+    for name in sh.__all__:
+        obj = getattr(sh, name)
+        if inspect.isclass(obj) and issubclass(obj, (enum.IntEnum, enum.IntFlag)):
+            first_name, first = next(iter(obj.__members__.items()))
+            if str(first) != first_name:
+                unnamed.append(name)
+    assert unnamed == []

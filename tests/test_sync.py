@@ -304,3 +304,96 @@ def test_timer_named_open(name: str) -> None:
     ):
         opened.set(0)
         assert created.wait(1)
+
+
+# -- creates with an explicit access mask (Create*ExW): least-privilege handles -------
+
+
+def test_event_created_with_wait_only_access_waits_but_cannot_be_set(name: str) -> None:
+    with sh.Event.create(
+        name=name, manual_reset=True, initial_state=True, access=sh.EventAccess.SYNCHRONIZE
+    ) as waiter:
+        value = waiter.dangerous_get_handle()
+        assert probes.type_name(value) == "Event"
+        assert probes.granted_access(value) == sh.EventAccess.SYNCHRONIZE
+        assert waiter.created_new
+        assert waiter.wait(0)  # initial_state and manual_reset reached CreateEventExW's flags
+        assert waiter.wait(0)
+        with pytest.raises(PermissionError, match="ResetEvent") as caught:
+            waiter.reset()
+        assert probes.winerror(caught.value) == 5
+        with sh.Event.create(name=name, access=sh.EventAccess.MODIFY_STATE) as signaller:
+            assert not signaller.created_new  # the same name opened the same event, with its own rights
+            assert probes.granted_access(signaller.dangerous_get_handle()) == sh.EventAccess.MODIFY_STATE
+            signaller.reset()
+            assert not waiter.wait(0)
+    assert not probes.is_open(value)
+
+
+def test_auto_reset_event_created_with_access_releases_one_wait() -> None:
+    access = sh.EventAccess.SYNCHRONIZE | sh.EventAccess.MODIFY_STATE
+    with sh.Event.create(initial_state=True, access=access) as event:
+        assert event.wait(0)
+        assert not event.wait(0)
+
+
+def test_mutex_created_with_least_access_is_owned_and_waitable(name: str) -> None:
+    with sh.Mutex.create(name=name, initial_owner=True, access=sh.MutexAccess.SYNCHRONIZE) as lock:
+        value = lock.dangerous_get_handle()
+        assert probes.type_name(value) == "Mutant"
+        assert probes.granted_access(value) == sh.MutexAccess.SYNCHRONIZE
+        assert lock.created_new
+        assert not _wait_from_other_thread(lock, 0.05)  # initial_owner reached CreateMutexExW's flags
+        lock.release()
+        assert _wait_from_other_thread(lock, 5)
+    assert not probes.is_open(value)
+
+
+def test_semaphore_created_with_wait_only_access_cannot_release() -> None:
+    with sh.Semaphore.create(1, 2, access=sh.SemaphoreAccess.SYNCHRONIZE) as semaphore:
+        value = semaphore.dangerous_get_handle()
+        assert probes.type_name(value) == "Semaphore"
+        assert probes.granted_access(value) == sh.SemaphoreAccess.SYNCHRONIZE
+        assert semaphore.wait(0)
+        assert not semaphore.wait(0)  # the initial count was 1
+        with pytest.raises(PermissionError, match="ReleaseSemaphore") as caught:
+            semaphore.release()
+        assert probes.winerror(caught.value) == 5
+    assert not probes.is_open(value)
+
+
+def test_timer_created_with_least_access_is_due_and_manual_reset() -> None:
+    access = sh.TimerAccess.SYNCHRONIZE | sh.TimerAccess.MODIFY_STATE
+    with sh.WaitableTimer.create(manual_reset=True, access=access) as timer:
+        value = timer.dangerous_get_handle()
+        assert probes.type_name(value) == "Timer"
+        assert probes.granted_access(value) == access
+        timer.set(0.01)
+        assert timer.wait(5)
+        assert timer.wait(0)  # manual reset reached CreateWaitableTimerExW's flags: still signalled
+    with (
+        sh.WaitableTimer.create(access=sh.TimerAccess.SYNCHRONIZE) as waiter,
+        pytest.raises(PermissionError, match="SetWaitableTimer"),
+    ):
+        waiter.set(1)
+
+
+@pytest.mark.parametrize(
+    "create",
+    [
+        lambda access: sh.Event.create(access=access),
+        lambda access: sh.Mutex.create(access=access),
+        lambda access: sh.Semaphore.create(0, 1, access=access),
+        lambda access: sh.WaitableTimer.create(access=access),
+    ],
+)
+@pytest.mark.parametrize(
+    ("access", "error"), [(0x40_0000, ValueError), (-1, ValueError), ("r", TypeError), (True, TypeError)]
+)
+def test_bad_access_on_create_raises_before_anything_is_made(
+    create: Any, access: object, error: type[Exception]
+) -> None:
+    before = probes.open_handles()
+    with pytest.raises(error, match="access"):
+        create(access)
+    assert probes.open_handles() <= before

@@ -5,6 +5,41 @@ from __future__ import annotations
 import enum
 from typing import Final
 
+
+class NamedIntEnum(enum.IntEnum):
+    """An ``IntEnum`` that prints as its name (``RUNNING``), as messages and printouts should show it.
+
+    ``int()``, comparisons and format specs (``f"{value:#x}"``) still give the number; ``repr``
+    is the enum's own (``<ServiceState.RUNNING: 4>``).
+    """
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NamedIntFlag(enum.IntFlag):
+    """An ``IntFlag`` that prints as its members' names (``READ_DATA|WRITE_DATA``), other bits in hex.
+
+    A value that is a member itself (``ALL_ACCESS``) prints as that member; 0 without a member is ``0``.
+    """
+
+    def __str__(self) -> str:
+        value = self.value
+        for name, member in type(self).__members__.items():  # a member, alias or named composite
+            if member.value == value:
+                return name
+        parts: list[str] = []
+        known = 0
+        for member in type(self):  # the single-bit members, by value (Python 3.11+)
+            if member.value & value:
+                parts.append(str(member._name_))
+                known |= member.value
+        rest = value & ~known
+        if rest or not parts:
+            parts.append(f"{rest:#x}" if rest else "0")
+        return "|".join(parts)
+
+
 #: The two failure values of handle creators: NULL, and INVALID_HANDLE_VALUE (handleapi.h).
 NULL: Final = 0
 INVALID_HANDLE_VALUE: Final = -1
@@ -95,21 +130,21 @@ class WaitResult(enum.IntEnum):
     FAILED = 0xFFFF_FFFF
 
 
-class HandleFlag(enum.IntFlag):
+class HandleFlag(NamedIntFlag):
     """Flags of Get/SetHandleInformation (handleapi.h)."""
 
     INHERIT = 0x1
     PROTECT_FROM_CLOSE = 0x2
 
 
-class DuplicateOption(enum.IntFlag):
+class DuplicateOption(NamedIntFlag):
     """Options of DuplicateHandle (winnt.h)."""
 
     CLOSE_SOURCE = 0x1
     SAME_ACCESS = 0x2
 
 
-class StandardAccess(enum.IntFlag):
+class StandardAccess(NamedIntFlag):
     """The standard access rights, which every securable object has (winnt.h; "Standard Access Rights").
 
     The one place they are spelled: each kind's rights enum takes its
@@ -127,7 +162,7 @@ class StandardAccess(enum.IntFlag):
     ALL = 0x001F_0000
 
 
-class GenericAccess(enum.IntFlag):
+class GenericAccess(NamedIntFlag):
     """What an access request may name besides a kind's own rights (winnt.h; "ACCESS_MASK").
 
     The four generic rights, which each object type maps to its own ("Generic
@@ -144,7 +179,7 @@ class GenericAccess(enum.IntFlag):
     READ = 0x8000_0000
 
 
-class EventAccess(enum.IntFlag):
+class EventAccess(NamedIntFlag):
     """Event access rights ("Synchronization Object Security and Access Rights"; winnt.h).
 
     ``QUERY_STATE`` is wdm.h's EVENT_QUERY_STATE, the bit ``ALL_ACCESS`` has
@@ -161,7 +196,7 @@ class EventAccess(enum.IntFlag):
     ALL_ACCESS = StandardAccess.ALL.value | 0x3
 
 
-class MutexAccess(enum.IntFlag):
+class MutexAccess(NamedIntFlag):
     """Mutex access rights ("Synchronization Object Security and Access Rights"; winnt.h MUTANT_*).
 
     One specific right: MUTEX_MODIFY_STATE is winnt.h's MUTANT_QUERY_STATE,
@@ -178,7 +213,7 @@ class MutexAccess(enum.IntFlag):
     ALL_ACCESS = StandardAccess.ALL.value | 0x1
 
 
-class SemaphoreAccess(enum.IntFlag):
+class SemaphoreAccess(NamedIntFlag):
     """Semaphore access rights ("Synchronization Object Security and Access Rights"; winnt.h).
 
     ``QUERY_STATE`` is wdm.h's SEMAPHORE_QUERY_STATE, the bit ``ALL_ACCESS``
@@ -195,7 +230,7 @@ class SemaphoreAccess(enum.IntFlag):
     ALL_ACCESS = StandardAccess.ALL.value | 0x3
 
 
-class TimerAccess(enum.IntFlag):
+class TimerAccess(NamedIntFlag):
     """Waitable timer access rights ("Synchronization Object Security and Access Rights"; winnt.h)."""
 
     QUERY_STATE = 0x0001
@@ -208,7 +243,7 @@ class TimerAccess(enum.IntFlag):
     ALL_ACCESS = StandardAccess.ALL.value | 0x3
 
 
-class ProcessAccess(enum.IntFlag):
+class ProcessAccess(NamedIntFlag):
     """Process access rights ("Process Security and Access Rights"; winnt.h PROCESS_*).
 
     ``SET_SESSIONID`` and ``SET_LIMITED_INFORMATION`` are in winnt.h but not
@@ -237,7 +272,7 @@ class ProcessAccess(enum.IntFlag):
     ALL_ACCESS = StandardAccess.ALL.value | 0xFFFF
 
 
-class ThreadAccess(enum.IntFlag):
+class ThreadAccess(NamedIntFlag):
     """Thread access rights ("Thread Security and Access Rights"; winnt.h THREAD_*).
 
     ``RESUME`` is in winnt.h but not in that page's table; ``ALL_ACCESS``
@@ -264,10 +299,11 @@ class ThreadAccess(enum.IntFlag):
     ALL_ACCESS = StandardAccess.ALL.value | 0xFFFF
 
 
-class HeapOption(enum.IntFlag):
-    """Options of HeapCreate and HeapAlloc (winnt.h)."""
+class HeapOption(NamedIntFlag):
+    """Options of HeapCreate, HeapAlloc and HeapReAlloc (winnt.h)."""
 
     NO_SERIALIZE = 0x0000_0001
     GENERATE_EXCEPTIONS = 0x0000_0004
     ZERO_MEMORY = 0x0000_0008
+    REALLOC_IN_PLACE_ONLY = 0x0000_0010
     CREATE_ENABLE_EXECUTE = 0x0004_0000

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Protocol
 
-from ._constants import StandardAccess
+from ._constants import NamedIntEnum, NamedIntFlag, StandardAccess
 from ._types import CData
 
 DECLARATIONS = """
@@ -19,7 +18,7 @@ BOOL GetUserObjectInformationW(HANDLE hObj, int nIndex, void *pvInfo, DWORD nLen
 """
 
 
-class UserObjectInformation(enum.IntEnum):
+class UserObjectInformation(NamedIntEnum):
     """GetUserObjectInformationW's nIndex (winuser.h)."""
 
     FLAGS = 1
@@ -28,7 +27,7 @@ class UserObjectInformation(enum.IntEnum):
     USER_SID = 4
 
 
-class DesktopAccess(enum.IntFlag):
+class DesktopAccess(NamedIntFlag):
     """Desktop access rights ("Desktop Security and Access Rights"; winuser.h DESKTOP_*).
 
     winuser.h has no DESKTOP_ALL_ACCESS: ``ALL_ACCESS`` here is what the page
@@ -52,7 +51,7 @@ class DesktopAccess(enum.IntFlag):
     ALL_ACCESS = StandardAccess.REQUIRED.value | 0x01FF
 
 
-class WindowStationAccess(enum.IntFlag):
+class WindowStationAccess(NamedIntFlag):
     """Window station access rights ("Window Station Security and Access Rights"; winuser.h WINSTA_*).
 
     ``ALL_ACCESS`` is winuser.h's WINSTA_ALL_ACCESS: the window-station rights

@@ -8,9 +8,9 @@ tests/test_socket.py checks their sizes and offsets.
 
 from __future__ import annotations
 
-import enum
 from typing import Final, Protocol
 
+from ._constants import NamedIntEnum, NamedIntFlag
 from ._types import CData
 
 DECLARATIONS = """
@@ -132,7 +132,7 @@ FIONBIO: Final = 0x8004_667E - (1 << 32)
 FD_SETSIZE: Final = 64
 
 
-class AddressFamily(enum.IntEnum):
+class AddressFamily(NamedIntEnum):
     """Address families (ws2def.h)."""
 
     UNSPEC = 0
@@ -140,7 +140,7 @@ class AddressFamily(enum.IntEnum):
     INET6 = 23
 
 
-class SocketKind(enum.IntEnum):
+class SocketKind(NamedIntEnum):
     """Socket types (winsock2.h)."""
 
     STREAM = 1
@@ -150,7 +150,7 @@ class SocketKind(enum.IntEnum):
     SEQPACKET = 5
 
 
-class SocketProtocol(enum.IntEnum):
+class SocketProtocol(NamedIntEnum):
     """Protocols (ws2def.h); DEFAULT lets Winsock pick the family's protocol for the type."""
 
     DEFAULT = 0
@@ -160,7 +160,7 @@ class SocketProtocol(enum.IntEnum):
     ICMPV6 = 58
 
 
-class ShutdownHow(enum.IntEnum):
+class ShutdownHow(NamedIntEnum):
     """What ``shutdown`` stops (winsock2.h, SD_*)."""
 
     RECEIVE = 0
@@ -168,7 +168,7 @@ class ShutdownHow(enum.IntEnum):
     BOTH = 2
 
 
-class SocketOptionLevel(enum.IntEnum):
+class SocketOptionLevel(NamedIntEnum):
     """``setsockopt``/``getsockopt``'s *level*: the socket itself or a protocol (winsock2.h, ws2def.h)."""
 
     SOCKET = 0xFFFF  # SOL_SOCKET
@@ -178,7 +178,7 @@ class SocketOptionLevel(enum.IntEnum):
     IPV6 = 41  # IPPROTO_IPV6
 
 
-class SocketOption(enum.IntEnum):
+class SocketOption(NamedIntEnum):
     """Options at ``SocketOptionLevel.SOCKET`` (winsock2.h ``SO_*``; ws2def.h for the ``int``-valued ones)."""
 
     DEBUG = 0x0001
@@ -201,7 +201,7 @@ class SocketOption(enum.IntEnum):
     TYPE = 0x1008  # read-only
 
 
-class TcpOption(enum.IntEnum):
+class TcpOption(NamedIntEnum):
     """Options at ``SocketOptionLevel.TCP`` (ws2ipdef.h / mstcpip.h ``TCP_*``)."""
 
     NODELAY = 0x0001
@@ -210,14 +210,14 @@ class TcpOption(enum.IntEnum):
     KEEPINTVL = 17
 
 
-class Ipv6Option(enum.IntEnum):
+class Ipv6Option(NamedIntEnum):
     """Options at ``SocketOptionLevel.IPV6`` (ws2ipdef.h ``IPV6_*``)."""
 
     UNICAST_HOPS = 4
     V6ONLY = 27
 
 
-class WsaFlag(enum.IntFlag):
+class WsaFlag(NamedIntFlag):
     """WSASocketW's dwFlags (winsock2.h)."""
 
     OVERLAPPED = 0x01

@@ -112,6 +112,11 @@ def raw_value(value: object) -> int:
     )
 
 
+def _a(noun: str) -> str:
+    """*noun* with its indefinite article, for messages: "an Event", "a Mutant", "an IoCompletion"."""
+    return f"{'an' if noun[:1].upper() in 'AEIOU' else 'a'} {noun}"
+
+
 def _target(process: object) -> Process:
     """A ``target_process=`` argument: a :class:`Process` wrapper, nothing else."""
     # Imported here: the kinds are built on this module, so it cannot import them at load time.
@@ -299,9 +304,11 @@ class KernelHandle(Win32Handle):
             return
         actual = object_type_name(value)
         if actual != self._object_type:
+            # "handle 0x4c is a Mutant object, not an Event object: Event wraps Event objects"
+            kind = type(self).__name__
             raise TypeError(
-                f"handle {value:#x} is a {actual} object, not the {self._object_type} object "
-                f"a {type(self).__name__} wraps"
+                f"handle {value:#x} is {_a(actual)} object, not {_a(self._object_type)} object: "
+                f"{kind} wraps {self._object_type} objects"
             )
 
     @property

@@ -55,6 +55,27 @@ def watchers_and_pipe_clients() -> None:
             assert_type(nothing, None)
 
 
+def jobs_heaps_and_least_access() -> None:
+    job = sh.Job.create()
+    assert_type(job.limits, sh.JobLimits)
+    assert_type(job.limits.active_processes, "int | None")
+    assert_type(job.process_ids(), list[int])
+    assert_type(job.cpu_rate, "float | None")
+    assert_type(job.ui_restrictions, sh.JobUiLimit)
+    port = sh.IoCompletionPort.create()
+    job.set_completion_port(port, key=7)
+    packet = port.get(timeout=1)
+    if packet is not None:
+        assert_type(sh.JobNotification.from_status(packet).message, sh.JobMessage)
+        assert_type(sh.JobNotification.from_status(packet).pid, "int | None")
+    heap = sh.Heap.create()
+    assert_type(heap.realloc(heap.alloc(16, zero=True), 32, in_place=True), int)
+    assert_type(heap.validate(), bool)
+    assert_type(sh.Mutex.create(name="x", access=sh.MutexAccess.SYNCHRONIZE), sh.Mutex)
+    sh.File.delete("x")
+    job.set_limits(sh.JobLimits(active_processes="4"))  # type: ignore[arg-type]
+
+
 def duplicates() -> None:
     event = sh.Event.create()
     assert_type(event.duplicate(), sh.Event)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Protocol
 
+from .._constants import NamedIntEnum, NamedIntFlag
 from .._types import CData, WideString
 
 DECLARATIONS = """
@@ -78,7 +78,7 @@ class EventLog(Protocol):
     ) -> int: ...
 
 
-class EventType(enum.IntEnum):
+class EventType(NamedIntEnum):
     """Event types (winnt.h, EVENTLOG_*_TYPE)."""
 
     SUCCESS = 0x0000
@@ -89,7 +89,7 @@ class EventType(enum.IntEnum):
     AUDIT_FAILURE = 0x0010
 
 
-class EventLogReadFlag(enum.IntFlag):
+class EventLogReadFlag(NamedIntFlag):
     """Flags of ReadEventLogW (winnt.h, EVENTLOG_*_READ)."""
 
     SEQUENTIAL_READ = 0x0001

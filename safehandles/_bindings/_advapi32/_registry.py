@@ -6,10 +6,9 @@ setting the last error.
 
 from __future__ import annotations
 
-import enum
 from typing import Protocol
 
-from .._constants import StandardAccess
+from .._constants import NamedIntEnum, NamedIntFlag, StandardAccess
 from .._types import CData, WideString
 
 DECLARATIONS = """
@@ -99,7 +98,7 @@ class Registry(Protocol):
     ) -> int: ...
 
 
-class PredefinedKey(enum.IntEnum):
+class PredefinedKey(NamedIntEnum):
     """The predefined root keys (winreg.h), as the sign-extended values a 64-bit HKEY holds."""
 
     CLASSES_ROOT = -0x8000_0000
@@ -110,7 +109,7 @@ class PredefinedKey(enum.IntEnum):
     CURRENT_CONFIG = -0x7FFF_FFFB
 
 
-class KeyAccess(enum.IntFlag):
+class KeyAccess(NamedIntFlag):
     """Registry key access rights ("Registry Key Security and Access Rights"; winnt.h KEY_*).
 
     ``WOW64_64KEY`` and ``WOW64_32KEY`` choose a registry view rather than
@@ -137,7 +136,7 @@ class KeyAccess(enum.IntFlag):
     ALL_ACCESS = StandardAccess.REQUIRED.value | 0x003F
 
 
-class ValueType(enum.IntEnum):
+class ValueType(NamedIntEnum):
     """Registry value types (winnt.h, REG_*)."""
 
     NONE = 0
@@ -154,14 +153,14 @@ class ValueType(enum.IntEnum):
     QWORD = 11
 
 
-class KeyOption(enum.IntFlag):
+class KeyOption(NamedIntFlag):
     """Options of RegCreateKeyExW (winnt.h, REG_OPTION_*)."""
 
     NON_VOLATILE = 0x0
     VOLATILE = 0x1
 
 
-class Disposition(enum.IntEnum):
+class Disposition(NamedIntEnum):
     """What RegCreateKeyExW did (winnt.h)."""
 
     CREATED_NEW_KEY = 1

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Final, Protocol
 
-from .._constants import StandardAccess
+from .._constants import NamedIntEnum, NamedIntFlag, StandardAccess
 from .._types import CData, WideString
 
 DECLARATIONS = """
@@ -128,7 +127,7 @@ SC_STATUS_PROCESS_INFO: Final = 0
 SC_ENUM_PROCESS_INFO: Final = 0
 
 
-class ServiceManagerAccess(enum.IntFlag):
+class ServiceManagerAccess(NamedIntFlag):
     """Service control manager access rights ("Service Security and Access Rights"; winsvc.h SC_MANAGER_*)."""
 
     CONNECT = 0x0001
@@ -144,7 +143,7 @@ class ServiceManagerAccess(enum.IntFlag):
     ALL_ACCESS = StandardAccess.REQUIRED.value | 0x003F
 
 
-class ServiceAccess(enum.IntFlag):
+class ServiceAccess(NamedIntFlag):
     """Service access rights ("Service Security and Access Rights"; winsvc.h SERVICE_*)."""
 
     QUERY_CONFIG = 0x0001
@@ -163,7 +162,7 @@ class ServiceAccess(enum.IntFlag):
     ALL_ACCESS = StandardAccess.REQUIRED.value | 0x01FF
 
 
-class ServiceState(enum.IntEnum):
+class ServiceState(NamedIntEnum):
     """A service's current state (winsvc.h, SERVICE_STOPPED ...); prints as its name (``RUNNING``)."""
 
     STOPPED = 1
@@ -178,7 +177,7 @@ class ServiceState(enum.IntEnum):
         return self.name
 
 
-class ServiceType(enum.IntFlag):
+class ServiceType(NamedIntFlag):
     """Service types (winnt.h, SERVICE_KERNEL_DRIVER ...)."""
 
     KERNEL_DRIVER = 0x001
@@ -196,7 +195,7 @@ class ServiceType(enum.IntFlag):
     ALL = 0x3FF
 
 
-class ServiceStateFilter(enum.IntEnum):
+class ServiceStateFilter(NamedIntEnum):
     """Which services EnumServicesStatusExW lists (winsvc.h, SERVICE_ACTIVE ...)."""
 
     ACTIVE = 1
@@ -204,7 +203,7 @@ class ServiceStateFilter(enum.IntEnum):
     ALL = 3
 
 
-class ServiceStartType(enum.IntEnum):
+class ServiceStartType(NamedIntEnum):
     """When a service starts (winnt.h, SERVICE_BOOT_START ...); prints as its name (``DEMAND``)."""
 
     BOOT = 0
@@ -217,7 +216,7 @@ class ServiceStartType(enum.IntEnum):
         return self.name
 
 
-class ServiceErrorControl(enum.IntEnum):
+class ServiceErrorControl(NamedIntEnum):
     """What happens when a service fails to start at boot (winnt.h, SERVICE_ERROR_*); prints as its name."""
 
     IGNORE = 0
@@ -229,7 +228,7 @@ class ServiceErrorControl(enum.IntEnum):
         return self.name
 
 
-class ServiceControl(enum.IntEnum):
+class ServiceControl(NamedIntEnum):
     """The control codes ControlService sends (winsvc.h, SERVICE_CONTROL_*).
 
     Codes 128 to 255 are the service's own ("user-defined"); they need
@@ -252,7 +251,7 @@ USER_CONTROL_MIN: Final = 128
 USER_CONTROL_MAX: Final = 255
 
 
-class ServiceControlsAccepted(enum.IntFlag):
+class ServiceControlsAccepted(NamedIntFlag):
     """Which controls a running service accepts (winsvc.h, SERVICE_ACCEPT_*)."""
 
     STOP = 0x0001

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from typing import Protocol
 
-from .._constants import StandardAccess
+from .._constants import NamedIntEnum, NamedIntFlag, StandardAccess
 from .._types import CData, WideString
 
 DECLARATIONS = """
@@ -153,7 +153,7 @@ class Tokens(Protocol):
     def GetSidSubAuthority(self, pSid: CData, nSubAuthority: int, /) -> CData: ...
 
 
-class TokenAccess(enum.IntFlag):
+class TokenAccess(NamedIntFlag):
     """Access rights of access tokens ("Access Rights for Access-Token Objects"; winnt.h TOKEN_*).
 
     ``READ``, ``WRITE`` and ``EXECUTE`` are winnt.h's TOKEN_READ, TOKEN_WRITE
@@ -180,14 +180,14 @@ class TokenAccess(enum.IntFlag):
     ALL_ACCESS = StandardAccess.REQUIRED.value | 0x01FF
 
 
-class TokenType(enum.IntEnum):
+class TokenType(NamedIntEnum):
     """TOKEN_TYPE (winnt.h)."""
 
     PRIMARY = 1
     IMPERSONATION = 2
 
 
-class ImpersonationLevel(enum.IntEnum):
+class ImpersonationLevel(NamedIntEnum):
     """SECURITY_IMPERSONATION_LEVEL (winnt.h)."""
 
     ANONYMOUS = 0
@@ -196,7 +196,7 @@ class ImpersonationLevel(enum.IntEnum):
     DELEGATION = 3
 
 
-class IntegrityLevel(enum.IntEnum):
+class IntegrityLevel(NamedIntEnum):
     """Mandatory integrity levels: the RID of a token's integrity SID (winnt.h, SECURITY_MANDATORY_*_RID).
 
     A level prints as its name (``print(level)`` shows ``MEDIUM``, not ``8192``);
@@ -215,7 +215,7 @@ class IntegrityLevel(enum.IntEnum):
         return self.name
 
 
-class ElevationType(enum.IntEnum):
+class ElevationType(NamedIntEnum):
     """TOKEN_ELEVATION_TYPE (winnt.h): how a token stands to UAC.
 
     ``DEFAULT``: UAC is off or the user is not an administrator, and there is
@@ -231,7 +231,7 @@ class ElevationType(enum.IntEnum):
         return self.name
 
 
-class GroupAttribute(enum.IntFlag):
+class GroupAttribute(NamedIntFlag):
     """SID_AND_ATTRIBUTES.Attributes of a token's group (winnt.h, SE_GROUP_*)."""
 
     MANDATORY = 0x0000_0001
@@ -245,7 +245,7 @@ class GroupAttribute(enum.IntFlag):
     LOGON_ID = 0xC000_0000
 
 
-class SidNameUse(enum.IntEnum):
+class SidNameUse(NamedIntEnum):
     """SID_NAME_USE (winnt.h): what kind of account a SID names, as LookupAccountSidW reports."""
 
     USER = 1
@@ -283,7 +283,7 @@ class WellKnownSid(str, enum.Enum):
         return str(self.value)
 
 
-class RestrictedTokenFlag(enum.IntFlag):
+class RestrictedTokenFlag(NamedIntFlag):
     """Flags of CreateRestrictedToken (securitybaseapi.h / winnt.h)."""
 
     DISABLE_MAX_PRIVILEGE = 0x1
@@ -292,7 +292,7 @@ class RestrictedTokenFlag(enum.IntFlag):
     WRITE_RESTRICTED = 0x8
 
 
-class PrivilegeAttribute(enum.IntFlag):
+class PrivilegeAttribute(NamedIntFlag):
     """LUID_AND_ATTRIBUTES.Attributes of a privilege (winnt.h, SE_PRIVILEGE_*)."""
 
     ENABLED_BY_DEFAULT = 0x0000_0001
@@ -301,7 +301,7 @@ class PrivilegeAttribute(enum.IntFlag):
     USED_FOR_ACCESS = 0x8000_0000
 
 
-class TokenInformationClass(enum.IntEnum):
+class TokenInformationClass(NamedIntEnum):
     """The TOKEN_INFORMATION_CLASS values the library asks for (winnt.h)."""
 
     USER = 1

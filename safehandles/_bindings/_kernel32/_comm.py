@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Protocol
 
+from .._constants import NamedIntEnum
 from .._types import CData
 
 DECLARATIONS = """
@@ -52,7 +52,7 @@ class Comm(Protocol):
     def SetCommTimeouts(self, hFile: int, lpCommTimeouts: CData, /) -> int: ...
 
 
-class Parity(enum.IntEnum):
+class Parity(NamedIntEnum):
     """DCB.Parity (winbase.h NOPARITY ... SPACEPARITY)."""
 
     NONE = 0
@@ -62,7 +62,7 @@ class Parity(enum.IntEnum):
     SPACE = 4
 
 
-class StopBits(enum.IntEnum):
+class StopBits(NamedIntEnum):
     """DCB.StopBits (winbase.h ONESTOPBIT, ONE5STOPBITS, TWOSTOPBITS)."""
 
     ONE = 0

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Final, Protocol
 
+from .._constants import NamedIntFlag
 from .._types import CData
 
 DECLARATIONS = """
@@ -51,7 +51,7 @@ class Console(Protocol):
 CONSOLE_TEXTMODE_BUFFER: Final = 1
 
 
-class ConsoleMode(enum.IntFlag):
+class ConsoleMode(NamedIntFlag):
     """Console modes (consoleapi.h): the input bits (ENABLE_*_INPUT and friends) and the output bits."""
 
     PROCESSED_INPUT = 0x0001

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Protocol
 
-from .._constants import GenericAccess, StandardAccess
+from .._constants import GenericAccess, NamedIntEnum, NamedIntFlag, StandardAccess
 from .._types import CData, WideString
 
 DECLARATIONS = """
@@ -37,6 +36,9 @@ typedef struct _WIN32_FIND_DATAW {
 HANDLE CreateFileW(const WCHAR *lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
                    SECURITY_ATTRIBUTES *lpSecurityAttributes, DWORD dwCreationDisposition,
                    DWORD dwFlagsAndAttributes, HANDLE hTemplateFile);
+BOOL DeleteFileW(const WCHAR *lpFileName);
+BOOL SetFileInformationByHandle(HANDLE hFile, int FileInformationClass,
+                                void *lpFileInformation, DWORD dwBufferSize);
 BOOL ReadFile(HANDLE hFile, void *lpBuffer, DWORD nNumberOfBytesToRead,
               DWORD *lpNumberOfBytesRead, OVERLAPPED *lpOverlapped);
 BOOL WriteFile(HANDLE hFile, const void *lpBuffer, DWORD nNumberOfBytesToWrite,
@@ -89,6 +91,10 @@ class Files(Protocol):
         dwFlagsAndAttributes: int,
         hTemplateFile: int,
         /,
+    ) -> int: ...
+    def DeleteFileW(self, lpFileName: WideString, /) -> int: ...
+    def SetFileInformationByHandle(
+        self, hFile: int, FileInformationClass: int, lpFileInformation: CData, dwBufferSize: int, /
     ) -> int: ...
     def ReadFile(
         self,
@@ -161,7 +167,7 @@ class Files(Protocol):
     ) -> int: ...
 
 
-class FileAccess(enum.IntFlag):
+class FileAccess(NamedIntFlag):
     """File, directory and pipe access rights ("File Access Rights Constants"; winnt.h FILE_*).
 
     The directory and pipe names share bits with the file ones (``LIST_DIRECTORY``
@@ -199,7 +205,7 @@ class FileAccess(enum.IntFlag):
     GENERIC_READ = GenericAccess.READ.value
 
 
-class FileShare(enum.IntFlag):
+class FileShare(NamedIntFlag):
     """Share modes of CreateFileW (winnt.h FILE_SHARE_*): what other opens may do meanwhile."""
 
     NONE = 0
@@ -208,7 +214,7 @@ class FileShare(enum.IntFlag):
     DELETE = 0x4
 
 
-class CreationDisposition(enum.IntEnum):
+class CreationDisposition(NamedIntEnum):
     """What CreateFileW does when the file exists or not (fileapi.h)."""
 
     CREATE_NEW = 1
@@ -218,7 +224,7 @@ class CreationDisposition(enum.IntEnum):
     TRUNCATE_EXISTING = 5
 
 
-class FileFlag(enum.IntFlag):
+class FileFlag(NamedIntFlag):
     """FILE_FLAG_* of CreateFileW's dwFlagsAndAttributes (winbase.h)."""
 
     FIRST_PIPE_INSTANCE = 0x0008_0000
@@ -234,7 +240,7 @@ class FileFlag(enum.IntFlag):
     WRITE_THROUGH = 0x8000_0000
 
 
-class FileAttribute(enum.IntFlag):
+class FileAttribute(NamedIntFlag):
     """FILE_ATTRIBUTE_* (winnt.h): what FindFirstFileW reports, and what CreateFileW may set."""
 
     READONLY = 0x0001
@@ -253,7 +259,7 @@ class FileAttribute(enum.IntFlag):
     ENCRYPTED = 0x4000
 
 
-class FileType(enum.IntEnum):
+class FileType(NamedIntEnum):
     """What GetFileType reports (fileapi.h FILE_TYPE_*)."""
 
     UNKNOWN = 0x0000
@@ -263,7 +269,7 @@ class FileType(enum.IntEnum):
     REMOTE = 0x8000
 
 
-class MoveMethod(enum.IntEnum):
+class MoveMethod(NamedIntEnum):
     """SetFilePointerEx's dwMoveMethod (fileapi.h); the same numbers as os.SEEK_*."""
 
     BEGIN = 0
@@ -271,14 +277,20 @@ class MoveMethod(enum.IntEnum):
     END = 2
 
 
-class LockFlag(enum.IntFlag):
+class FileInfoClass(NamedIntEnum):
+    """FILE_INFO_BY_HANDLE_CLASS values the library uses (minwinbase.h)."""
+
+    FILE_DISPOSITION_INFO = 4
+
+
+class LockFlag(NamedIntFlag):
     """LockFileEx's flags (minwinbase.h LOCKFILE_*)."""
 
     FAIL_IMMEDIATELY = 0x1
     EXCLUSIVE_LOCK = 0x2
 
 
-class ChangeFilter(enum.IntFlag):
+class ChangeFilter(NamedIntFlag):
     """What a change notification watches for (winnt.h FILE_NOTIFY_CHANGE_*)."""
 
     FILE_NAME = 0x0001
@@ -291,7 +303,7 @@ class ChangeFilter(enum.IntFlag):
     SECURITY = 0x0100
 
 
-class FileAction(enum.IntEnum):
+class FileAction(NamedIntEnum):
     """What ReadDirectoryChangesW says happened to a name (winnt.h FILE_ACTION_*)."""
 
     ADDED = 1

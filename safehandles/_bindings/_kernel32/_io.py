@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Protocol
 
-from .._constants import StandardAccess
+from .._constants import NamedIntFlag, StandardAccess
 from .._types import CData
 
 DECLARATIONS = """
@@ -35,7 +34,7 @@ BOOL GetQueuedCompletionStatusEx(HANDLE CompletionPort, OVERLAPPED_ENTRY *lpComp
 """
 
 
-class IoCompletionAccess(enum.IntFlag):
+class IoCompletionAccess(NamedIntFlag):
     """I/O completion port access rights (winnt.h IO_COMPLETION_*).
 
     winnt.h names ``MODIFY_STATE`` and ``ALL_ACCESS``; ``QUERY_STATE``, the

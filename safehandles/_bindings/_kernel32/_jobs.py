@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Protocol
 
-from .._constants import StandardAccess
+from .._constants import NamedIntEnum, NamedIntFlag, StandardAccess
 from .._types import CData, WideString
 
 DECLARATIONS = """
@@ -51,6 +50,28 @@ typedef struct _JOBOBJECT_BASIC_ACCOUNTING_INFORMATION {
     DWORD TotalTerminatedProcesses;
 } JOBOBJECT_BASIC_ACCOUNTING_INFORMATION;
 
+/* winnt.h. ProcessIdList is ULONG_PTR[1] there: the list is as long as the buffer allows. */
+typedef struct _JOBOBJECT_BASIC_PROCESS_ID_LIST {
+    DWORD NumberOfAssignedProcesses;
+    DWORD NumberOfProcessIdsInList;
+    ULONG_PTR ProcessIdList[1];
+} JOBOBJECT_BASIC_PROCESS_ID_LIST;
+
+typedef struct _JOBOBJECT_BASIC_UI_RESTRICTIONS {
+    DWORD UIRestrictionsClass;
+} JOBOBJECT_BASIC_UI_RESTRICTIONS;
+
+typedef struct _JOBOBJECT_ASSOCIATE_COMPLETION_PORT {
+    ULONG_PTR CompletionKey;
+    HANDLE CompletionPort;
+} JOBOBJECT_ASSOCIATE_COMPLETION_PORT;
+
+/* winnt.h. The union of CpuRate, Weight and MinRate/MaxRate is spelled as its one DWORD. */
+typedef struct _JOBOBJECT_CPU_RATE_CONTROL_INFORMATION {
+    DWORD ControlFlags;
+    DWORD CpuRate;
+} JOBOBJECT_CPU_RATE_CONTROL_INFORMATION;
+
 /* jobapi.h, jobapi2.h, winbase.h */
 HANDLE CreateJobObjectW(SECURITY_ATTRIBUTES *lpJobAttributes, const WCHAR *lpName);
 HANDLE OpenJobObjectW(DWORD dwDesiredAccess, BOOL bInheritHandle, const WCHAR *lpName);
@@ -65,7 +86,7 @@ BOOL QueryInformationJobObject(HANDLE hJob, int JobObjectInformationClass,
 """
 
 
-class JobAccess(enum.IntFlag):
+class JobAccess(NamedIntFlag):
     """Job object access rights ("Job Object Security and Access Rights"; winnt.h JOB_OBJECT_*)."""
 
     ASSIGN_PROCESS = 0x0001
@@ -82,15 +103,74 @@ class JobAccess(enum.IntFlag):
     ALL_ACCESS = StandardAccess.ALL.value | 0x3F
 
 
-class JobInformationClass(enum.IntEnum):
+class JobInformationClass(NamedIntEnum):
     """JOBOBJECTINFOCLASS values the library uses (winnt.h)."""
 
     BASIC_ACCOUNTING = 1
     BASIC_LIMIT = 2
+    BASIC_PROCESS_ID_LIST = 3
+    BASIC_UI_RESTRICTIONS = 4
+    ASSOCIATE_COMPLETION_PORT = 7
     EXTENDED_LIMIT = 9
+    CPU_RATE_CONTROL = 15
 
 
-class JobLimit(enum.IntFlag):
+class JobUiLimit(NamedIntFlag):
+    """JOBOBJECT_BASIC_UI_RESTRICTIONS.UIRestrictionsClass (winnt.h JOB_OBJECT_UILIMIT_*).
+
+    What the processes of a job may not do with the user interface: use
+    USER handles of processes outside the job, read or write the clipboard,
+    change system parameters or display settings, use global atoms, switch
+    or create desktops, or call ``ExitWindows``.
+    """
+
+    NONE = 0
+    HANDLES = 0x0000_0001
+    READCLIPBOARD = 0x0000_0002
+    WRITECLIPBOARD = 0x0000_0004
+    SYSTEMPARAMETERS = 0x0000_0008
+    DISPLAYSETTINGS = 0x0000_0010
+    GLOBALATOMS = 0x0000_0020
+    DESKTOP = 0x0000_0040
+    EXITWINDOWS = 0x0000_0080
+
+
+class JobCpuRateControl(NamedIntFlag):
+    """JOBOBJECT_CPU_RATE_CONTROL_INFORMATION.ControlFlags (winnt.h JOB_OBJECT_CPU_RATE_CONTROL_*)."""
+
+    ENABLE = 0x1
+    WEIGHT_BASED = 0x2
+    HARD_CAP = 0x4
+    NOTIFY = 0x8
+    MIN_MAX_RATE = 0x10
+
+
+class JobMessage(NamedIntEnum):
+    """What a job posts to its completion port (winnt.h JOB_OBJECT_MSG_*).
+
+    The message is the packet's byte count; for the messages about one
+    process the packet's ``OVERLAPPED`` address is that process's id.
+    Prints as its name (``EXIT_PROCESS``).
+    """
+
+    END_OF_JOB_TIME = 1
+    END_OF_PROCESS_TIME = 2
+    ACTIVE_PROCESS_LIMIT = 3
+    ACTIVE_PROCESS_ZERO = 4
+    NEW_PROCESS = 6
+    EXIT_PROCESS = 7
+    ABNORMAL_EXIT_PROCESS = 8
+    PROCESS_MEMORY_LIMIT = 9
+    JOB_MEMORY_LIMIT = 10
+    NOTIFICATION_LIMIT = 11
+    JOB_CYCLE_TIME_LIMIT = 12
+    SILO_TERMINATED = 13
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class JobLimit(NamedIntFlag):
     """JOBOBJECT_BASIC_LIMIT_INFORMATION.LimitFlags (winnt.h)."""
 
     WORKINGSET = 0x0000_0001

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Final, Protocol
 
-from .._constants import StandardAccess
+from .._constants import NamedIntFlag, StandardAccess
 from .._types import CData, WideString
 
 DECLARATIONS = """
@@ -66,7 +65,7 @@ MEM_COMMIT: Final = 0x1000
 MEM_MAPPED: Final = 0x4_0000
 
 
-class PageProtection(enum.IntFlag):
+class PageProtection(NamedIntFlag):
     """Page protections a file mapping is created with (winnt.h PAGE_*, SEC_*)."""
 
     READONLY = 0x02
@@ -79,7 +78,7 @@ class PageProtection(enum.IntFlag):
     SEC_RESERVE = 0x0400_0000
 
 
-class FileMapAccess(enum.IntFlag):
+class FileMapAccess(NamedIntFlag):
     """File mapping access rights, and MapViewOfFile's access.
 
     From "File Mapping Security and Access Rights" (memoryapi.h FILE_MAP_*,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Protocol
 
+from .._constants import NamedIntEnum
 from .._types import CData
 
 DECLARATIONS = """
@@ -14,7 +14,7 @@ BOOL QueryMemoryResourceNotification(HANDLE ResourceNotificationHandle, BOOL *Re
 """
 
 
-class MemoryCondition(enum.IntEnum):
+class MemoryCondition(NamedIntEnum):
     """MEMORY_RESOURCE_NOTIFICATION_TYPE (memoryapi.h): which condition a notification watches."""
 
     LOW = 0

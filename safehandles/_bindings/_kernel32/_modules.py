@@ -8,9 +8,9 @@ integer id (``MAKEINTRESOURCE``): pass ``ffi.cast("const WCHAR *", id)`` then.
 
 from __future__ import annotations
 
-import enum
 from typing import Protocol
 
+from .._constants import NamedIntFlag
 from .._types import CData, WideString
 
 DECLARATIONS = """
@@ -35,7 +35,7 @@ BOOL EndUpdateResourceW(HANDLE hUpdate, BOOL fDiscard);
 """
 
 
-class LoadFlag(enum.IntFlag):
+class LoadFlag(NamedIntFlag):
     """LoadLibraryExW flags (libloaderapi.h)."""
 
     DONT_RESOLVE_DLL_REFERENCES = 0x0000_0001
@@ -51,7 +51,7 @@ class LoadFlag(enum.IntFlag):
     LOAD_LIBRARY_SEARCH_DEFAULT_DIRS = 0x0000_1000
 
 
-class ModuleHandleFlag(enum.IntFlag):
+class ModuleHandleFlag(NamedIntFlag):
     """GetModuleHandleExW flags (libloaderapi.h)."""
 
     PIN = 0x0000_0001

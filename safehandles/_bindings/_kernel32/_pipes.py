@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Final, Protocol
 
+from .._constants import NamedIntEnum, NamedIntFlag
 from .._types import CData, WideString
 
 DECLARATIONS = """
@@ -102,7 +102,7 @@ MAILSLOT_WAIT_FOREVER: Final = 0xFFFF_FFFF
 NMPWAIT_WAIT_FOREVER: Final = 0xFFFF_FFFF
 
 
-class PipeDirection(enum.IntEnum):
+class PipeDirection(NamedIntEnum):
     """Which way data flows through a named pipe, seen from the server (winbase.h PIPE_ACCESS_*)."""
 
     INBOUND = 0x1
@@ -110,7 +110,7 @@ class PipeDirection(enum.IntEnum):
     DUPLEX = 0x3
 
 
-class PipeMode(enum.IntFlag):
+class PipeMode(NamedIntFlag):
     """CreateNamedPipeW's dwPipeMode (winbase.h PIPE_*)."""
 
     TYPE_BYTE = 0x0

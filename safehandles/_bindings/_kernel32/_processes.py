@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Final, Protocol
 
+from .._constants import NamedIntEnum, NamedIntFlag
 from .._types import CData, WideString
 
 DECLARATIONS = """
@@ -86,7 +86,7 @@ void DeleteProcThreadAttributeList(void *lpAttributeList);
 PROC_THREAD_ATTRIBUTE_HANDLE_LIST: Final = 0x0002_0002
 
 
-class CreationFlag(enum.IntFlag):
+class CreationFlag(NamedIntFlag):
     """Process creation flags of CreateProcessW (winbase.h)."""
 
     DEBUG_PROCESS = 0x0000_0001
@@ -101,14 +101,14 @@ class CreationFlag(enum.IntFlag):
     CREATE_NO_WINDOW = 0x0800_0000
 
 
-class ThreadCreationFlag(enum.IntFlag):
+class ThreadCreationFlag(NamedIntFlag):
     """dwCreationFlags of CreateThread and CreateRemoteThread (processthreadsapi.h, winbase.h)."""
 
     CREATE_SUSPENDED = 0x0000_0004
     STACK_SIZE_PARAM_IS_A_RESERVATION = 0x0001_0000
 
 
-class ProcessNameFormat(enum.IntEnum):
+class ProcessNameFormat(NamedIntEnum):
     """dwFlags of QueryFullProcessImageNameW (winbase.h): a Win32 path, or the native one."""
 
     WIN32 = 0
@@ -119,7 +119,7 @@ class ProcessNameFormat(enum.IntEnum):
 SUSPEND_FAILED: Final = 0xFFFF_FFFF
 
 
-class StartupFlag(enum.IntFlag):
+class StartupFlag(NamedIntFlag):
     """STARTUPINFOW.dwFlags (processthreadsapi.h)."""
 
     USESHOWWINDOW = 0x0000_0001

@@ -44,11 +44,12 @@ from ..._bindings._constants import (
     QWORD_MAX,
     WinError,
 )
-from ..._bindings._errors import check_bool, last_error, raise_winerror
+from ..._bindings._errors import check_bool, last_error, raise_winerror, winerror_exception
 from ..._bindings._kernel32._files import (
     CreationDisposition,
     FileAccess,
     FileFlag,
+    FileInfoClass,
     FileShare,
     FileType,
     LockFlag,
@@ -131,7 +132,10 @@ class File(PeekableStream):
     catalogue = Entry(
         row="File",
         creators=(("CreateFileW", "INVALID_HANDLE_VALUE"),),
-        destroyer="`CloseHandle` (with `delete_on_close`, the file goes with it)",
+        destroyer=(
+            "`CloseHandle`; `DeleteFileW` (`File.delete(path)`) removes the file itself, at once or once "
+            "its last handle closes (as `delete_on_close` and `delete_when_closed()` do)"
+        ),
         ownership="owned; borrowed by `from_python_file(owns_handle=False)`",
         wine="tested (unlocking an unlocked range gives `ERROR_LOCK_VIOLATION`, not `ERROR_NOT_LOCKED`)",
     )
@@ -300,6 +304,41 @@ class File(PeekableStream):
         if outcome.error not in (WinError.SUCCESS, WinError.MORE_DATA):
             raise_winerror("TransactNamedPipe", outcome.error)
         return bytes(ffi.buffer(reply, outcome.transferred))
+
+    # -- deleting the file --------------------------------------------------------
+
+    @staticmethod
+    def delete(path: str | os.PathLike[str]) -> None:
+        """Delete the file at *path* (``DeleteFileW``), the File row's other destroyer.
+
+        The kernel table's destroyers of a file are ``CloseHandle`` (for the
+        handle) and ``DeleteFile`` (for the file itself). A file nobody has
+        open is gone at once. One that is open with ``FileShare.DELETE`` is
+        marked for deletion and removed once its last handle closes. One
+        open without that share
+        raises ``PermissionError`` (32, ``ERROR_SHARING_VIOLATION``); a
+        missing file ``FileNotFoundError``; a read-only file or a directory
+        ``PermissionError`` (5).
+        """
+        checked = file_path(path)
+        check_bool(kernel32.DeleteFileW(checked), "DeleteFileW", filename=checked)
+
+    def delete_when_closed(self, delete: bool = True) -> None:
+        """Mark the file to be deleted when its last handle closes, or (``False``) unmark it.
+
+        ``SetFileInformationByHandle(FileDispositionInfo)``: the handle needs
+        ``FileAccess.DELETE`` (open with ``access=FileAccess.DELETE | ...``
+        and a *share* that includes ``FileShare.DELETE`` for other handles
+        to stay open). Unlike ``DeleteFileW`` this deletes the very file this
+        handle has open, even if its name now belongs to another file.
+        """
+        info = ffi.new("BYTE *", bool(delete))  # FILE_DISPOSITION_INFO is one BOOLEAN
+        ok = self._call(kernel32.SetFileInformationByHandle, FileInfoClass.FILE_DISPOSITION_INFO, info, 1)
+        if not ok:
+            exc = winerror_exception("SetFileInformationByHandle(FileDispositionInfo)")
+            if getattr(exc, "winerror", None) == WinError.ACCESS_DENIED:
+                exc.strerror = f"{exc.strerror} (needs FileAccess.DELETE (DELETE) on the file)"
+            raise exc
 
     # -- position and size --------------------------------------------------------
 

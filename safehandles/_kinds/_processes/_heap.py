@@ -3,8 +3,9 @@
 A heap handle is an address, not an entry in the handle table, so it has no
 inheritance or close protection. ``HeapFree`` of an address the heap did not
 hand out corrupts the heap, and Windows may end the process for it, so each
-wrapper remembers the blocks it allocated and refuses any other address with
-``ValueError`` before it reaches the OS. For the same reason ``from_raw``
+wrapper remembers the blocks it allocated (``realloc`` moves the entry with
+the block) and refuses any other address with ``ValueError`` before it
+reaches the OS, in ``free``, ``realloc``, ``size`` and ``validate`` alike. For the same reason ``from_raw``
 accepts only one of the process's heaps (``GetProcessHeaps``): any other
 address would crash the first ``HeapAlloc``.
 """
@@ -16,7 +17,7 @@ from typing import ClassVar, Final
 
 from typing_extensions import Self
 
-from ..._bindings._constants import LONGLONG_MAX, QWORD_MAX
+from ..._bindings._constants import LONGLONG_MAX, QWORD_MAX, HeapOption
 from ..._bindings._errors import check_not_null, raise_winerror
 from ..._bindings._native import ffi, kernel32
 from ..._core._safehandle import held_call_2
@@ -29,6 +30,7 @@ __all__ = ["Heap"]
 
 _heap_alloc: Final = kernel32.HeapAlloc
 _heap_free: Final = kernel32.HeapFree
+_ZERO: Final = int(HeapOption.ZERO_MEMORY)
 _SIZE_T_ERROR = QWORD_MAX  # HeapSize's failure value, (SIZE_T)-1
 
 
@@ -106,18 +108,66 @@ class Heap(Win32Handle):
     # alloc and free stay in user mode, so the wrapper is most of their cost: they
     # go through the core's fixed-arity held call, and the natives are bound once.
 
-    def alloc(self, size: int) -> int:
-        """Allocate *size* bytes and return the block's address. ``MemoryError`` if the heap is full."""
+    def alloc(self, size: int, *, zero: bool = False) -> int:
+        """Allocate *size* bytes and return the block's address. ``MemoryError`` if the heap is full.
+
+        The block's contents are whatever was there, unless ``zero=True``
+        (``HEAP_ZERO_MEMORY``) fills it with zero bytes.
+        """
         if type(size) is not int:  # one test on the hot path; bools and other types get the full check
             size = integer(size, "size", minimum=0, maximum=LONGLONG_MAX)
         try:
-            address = held_call_2(self, _heap_alloc, 0, size)
+            address = held_call_2(self, _heap_alloc, _ZERO if zero else 0, size)
         except OverflowError:
             raise ValueError(f"size must be between 0 and {LONGLONG_MAX}, not {size}") from None
         if not address:  # HeapAlloc does not set a last error
             raise MemoryError(f"HeapAlloc could not allocate {size} bytes from {self!r}")
         self._blocks.add(address)
         return address
+
+    def realloc(self, address: int, size: int, *, zero: bool = False, in_place: bool = False) -> int:
+        """Resize a block this wrapper allocated to *size* bytes; return its address, which may be new.
+
+        The contents are kept up to the smaller size; with ``zero=True``
+        (``HEAP_ZERO_MEMORY``) the bytes a growing block gains are zero.
+        With ``in_place=True`` (``HEAP_REALLOC_IN_PLACE_ONLY``) the block
+        never moves, and a block that cannot grow where it is raises
+        ``MemoryError``. On ``MemoryError`` the old block is still
+        allocated, unchanged, at its old address. Any address this wrapper
+        did not hand out is a ``ValueError``, as for :meth:`free`.
+        """
+        self._require_block(address)
+        size = integer(size, "size", minimum=0, maximum=LONGLONG_MAX)
+        flags = (_ZERO if zero else 0) | (HeapOption.REALLOC_IN_PLACE_ONLY if in_place else 0)
+        moved = self._call(kernel32.HeapReAlloc, flags, address, size)
+        if not moved:  # HeapReAlloc sets no last error either (without HEAP_GENERATE_EXCEPTIONS)
+            where = " in place" if in_place else ""
+            raise MemoryError(f"HeapReAlloc could not resize {address:#x} to {size} bytes{where} in {self!r}")
+        if moved != address:
+            self._blocks.discard(address)
+            self._blocks.add(moved)
+        return int(moved)
+
+    def validate(self, address: int | None = None) -> bool:
+        """Whether the heap (``address=None``) or one block of it is intact (``HeapValidate``).
+
+        A corrupted heap or block (one written past its end) is False. A
+        block must be one this wrapper allocated (``ValueError`` otherwise),
+        since validating any other address may itself touch freed memory.
+        """
+        if address is not None:
+            self._require_block(address)
+        return bool(self._call(kernel32.HeapValidate, 0, 0 if address is None else address))
+
+    def _require_block(self, address: object) -> None:
+        """Refuse an address that is no live block here: ``ValueError`` (a non-int: ``TypeError``)."""
+        try:
+            live = address in self._blocks
+        except TypeError:  # unhashable
+            live = False
+        if not live:
+            _check_address(address)
+            raise ValueError(f"{_describe(address)} is not a live block of {self!r}")
 
     def free(self, address: int) -> None:
         """Free a block this wrapper allocated; any other address is a ``ValueError``.
@@ -141,13 +191,7 @@ class Heap(Win32Handle):
 
     def size(self, address: int) -> int:
         """The size in bytes of a block this wrapper allocated."""
-        try:
-            live = address in self._blocks
-        except TypeError:  # unhashable
-            live = False
-        if not live:
-            _check_address(address)
-            raise ValueError(f"{_describe(address)} is not a live block of {self!r}")
+        self._require_block(address)
         size = self._call(kernel32.HeapSize, 0, address)
         if size == _SIZE_T_ERROR:
             raise_winerror("HeapSize")

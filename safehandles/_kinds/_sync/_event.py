@@ -6,6 +6,7 @@ from typing_extensions import Self
 
 from ..._bindings._constants import EventAccess
 from ..._bindings._errors import check_bool
+from ..._bindings._kernel32._sync import EventCreateFlag
 from ..._bindings._native import kernel32
 from ..._win32._catalogue import Entry
 from ..._win32._handles import security_attributes
@@ -24,7 +25,7 @@ class Event(NamedWaitableHandle):
 
     catalogue = Entry(
         row="Event",
-        creators=(("CreateEventW", "NULL"), ("OpenEventW", "NULL")),
+        creators=(("CreateEventW", "NULL"), ("CreateEventExW", "NULL"), ("OpenEventW", "NULL")),
         destroyer="`CloseHandle`",
         ownership="owned",
     )
@@ -41,8 +42,27 @@ class Event(NamedWaitableHandle):
         initial_state: bool = False,
         name: str | None = None,
         inheritable: bool = False,
+        access: int | None = None,
     ) -> Self:
-        """Create an event, or open the existing one of that name (then ``created_new`` is False)."""
+        """Create an event, or open the existing one of that name (then ``created_new`` is False).
+
+        The handle has every right (``EVENT_ALL_ACCESS``) unless *access* names
+        the :class:`EventAccess` rights it gets (``CreateEventExW``): a handle
+        for a waiter needs only ``SYNCHRONIZE``, one for a signaller
+        ``MODIFY_STATE``, and a handle passed to less trusted code should carry no more.
+        """
+        if access is not None:
+            mask = cls._access(access)
+            flags = (EventCreateFlag.MANUAL_RESET if manual_reset else 0) | (
+                EventCreateFlag.INITIAL_SET if initial_state else 0
+            )
+            return cls._create(
+                "CreateEventExW",
+                name,
+                lambda checked: kernel32.CreateEventExW(
+                    security_attributes(inheritable), checked, flags, mask
+                ),
+            )
         return cls._create(
             "CreateEventW",
             name,

@@ -13,6 +13,7 @@ from typing_extensions import Self
 
 from ..._bindings._constants import MutexAccess, WaitResult
 from ..._bindings._errors import check_bool
+from ..._bindings._kernel32._sync import MutexCreateFlag
 from ..._bindings._native import kernel32
 from ..._core._errors import AbandonedMutexError
 from ..._win32._catalogue import Entry
@@ -32,7 +33,7 @@ class Mutex(NamedWaitableHandle):
 
     catalogue = Entry(
         row="Mutex",
-        creators=(("CreateMutexW", "NULL"), ("OpenMutexW", "NULL")),
+        creators=(("CreateMutexW", "NULL"), ("CreateMutexExW", "NULL"), ("OpenMutexW", "NULL")),
         destroyer="`CloseHandle`",
         ownership="owned",
     )
@@ -43,13 +44,31 @@ class Mutex(NamedWaitableHandle):
 
     @classmethod
     def create(
-        cls, *, initial_owner: bool = False, name: str | None = None, inheritable: bool = False
+        cls,
+        *,
+        initial_owner: bool = False,
+        name: str | None = None,
+        inheritable: bool = False,
+        access: int | None = None,
     ) -> Self:
         """Create a mutex, or open the existing one of that name (then ``created_new`` is False).
 
         With ``initial_owner=True`` the calling thread owns it only if it was
-        created new; opening an existing one never takes ownership.
+        created new; opening an existing one never takes ownership. The handle
+        has every right (``MUTEX_ALL_ACCESS``) unless *access* names the
+        :class:`MutexAccess` rights it gets (``CreateMutexExW``), such as
+        ``SYNCHRONIZE``, which ``wait`` and ``acquire`` need.
         """
+        if access is not None:
+            mask = cls._access(access)
+            flags = MutexCreateFlag.INITIAL_OWNER if initial_owner else 0
+            return cls._create(
+                "CreateMutexExW",
+                name,
+                lambda checked: kernel32.CreateMutexExW(
+                    security_attributes(inheritable), checked, flags, mask
+                ),
+            )
         return cls._create(
             "CreateMutexW",
             name,

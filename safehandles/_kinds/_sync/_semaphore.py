@@ -21,7 +21,7 @@ class Semaphore(NamedWaitableHandle):
 
     catalogue = Entry(
         row="Semaphore",
-        creators=(("CreateSemaphoreW", "NULL"), ("OpenSemaphoreW", "NULL")),
+        creators=(("CreateSemaphoreW", "NULL"), ("CreateSemaphoreExW", "NULL"), ("OpenSemaphoreW", "NULL")),
         destroyer="`CloseHandle`",
         ownership="owned",
     )
@@ -38,14 +38,27 @@ class Semaphore(NamedWaitableHandle):
         *,
         name: str | None = None,
         inheritable: bool = False,
+        access: int | None = None,
     ) -> Self:
         """Create a semaphore, or open the existing one of that name (then ``created_new`` is False).
 
         ``0 <= initial_count <= maximum_count`` and ``maximum_count >= 1``. For an
-        existing semaphore the counts are ignored, as Windows ignores them.
+        existing semaphore the counts are ignored, as Windows ignores them. The
+        handle has every right (``SEMAPHORE_ALL_ACCESS``) unless *access* names
+        the :class:`SemaphoreAccess` rights it gets (``CreateSemaphoreExW``):
+        ``wait`` needs ``SYNCHRONIZE``, ``release`` ``MODIFY_STATE``.
         """
         maximum = integer(maximum_count, "maximum_count", minimum=1, maximum=LONG_MAX)  # the counts are LONGs
         initial = integer(initial_count, "initial_count", minimum=0, maximum=maximum)
+        if access is not None:
+            mask = cls._access(access)
+            return cls._create(
+                "CreateSemaphoreExW",
+                name,
+                lambda checked: kernel32.CreateSemaphoreExW(  # dwFlags is reserved: 0
+                    security_attributes(inheritable), initial, maximum, checked, 0, mask
+                ),
+            )
         return cls._create(
             "CreateSemaphoreW",
             name,

@@ -8,6 +8,7 @@ from typing_extensions import Self
 
 from ..._bindings._constants import LONG_MAX, TimerAccess
 from ..._bindings._errors import check_bool
+from ..._bindings._kernel32._sync import TimerCreateFlag
 from ..._bindings._native import ffi, kernel32
 from ..._win32._arguments import seconds
 from ..._win32._catalogue import Entry
@@ -24,7 +25,11 @@ class WaitableTimer(NamedWaitableHandle):
 
     catalogue = Entry(
         row="Timer",
-        creators=(("CreateWaitableTimerW", "NULL"), ("OpenWaitableTimerW", "NULL")),
+        creators=(
+            ("CreateWaitableTimerW", "NULL"),
+            ("CreateWaitableTimerExW", "NULL"),
+            ("OpenWaitableTimerW", "NULL"),
+        ),
         destroyer="`CloseHandle`",
         ownership="owned",
     )
@@ -35,9 +40,29 @@ class WaitableTimer(NamedWaitableHandle):
 
     @classmethod
     def create(
-        cls, *, manual_reset: bool = False, name: str | None = None, inheritable: bool = False
+        cls,
+        *,
+        manual_reset: bool = False,
+        name: str | None = None,
+        inheritable: bool = False,
+        access: int | None = None,
     ) -> Self:
-        """Create a timer, or open the existing one of that name (then ``created_new`` is False)."""
+        """Create a timer, or open the existing one of that name (then ``created_new`` is False).
+
+        The handle has every right (``TIMER_ALL_ACCESS``) unless *access* names
+        the :class:`TimerAccess` rights it gets (``CreateWaitableTimerExW``):
+        ``wait`` needs ``SYNCHRONIZE``, ``set`` and ``cancel`` ``MODIFY_STATE``.
+        """
+        if access is not None:
+            mask = cls._access(access)
+            flags = TimerCreateFlag.MANUAL_RESET if manual_reset else 0
+            return cls._create(
+                "CreateWaitableTimerExW",
+                name,
+                lambda checked: kernel32.CreateWaitableTimerExW(
+                    security_attributes(inheritable), checked, flags, mask
+                ),
+            )
         return cls._create(
             "CreateWaitableTimerW",
             name,
