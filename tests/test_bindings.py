@@ -140,17 +140,24 @@ def test_failed_call_raises_oserror_with_winerror_naming_the_function() -> None:
     assert "SetEvent" in str(error)
 
 
+def _saved_code() -> int:
+    """The code cffi saved, as ``ffi.getwinerror()`` reads it (with its message)."""
+    if sys.platform == "win32":
+        return int(ffi.getwinerror()[0])
+    raise AssertionError("a Windows-only check")
+
+
 @pytest.mark.windows
 def test_last_error_reads_the_code_cffi_saved_after_the_latest_call() -> None:
     # last_error() calls GetLastError through cffi, which sets the saved code back just
     # before the call: it must read what ffi.getwinerror() (which also formats a message) reads.
     assert kernel32.SetEvent(0) == 0
-    assert last_error() == ffi.getwinerror()[0] == 6  # ERROR_INVALID_HANDLE
+    assert last_error() == _saved_code() == 6  # ERROR_INVALID_HANDLE
     assert last_error() == 6  # reading it is a call too, and leaves it as it was
     kernel32.SetLastError(1450)
-    assert last_error() == ffi.getwinerror()[0] == 1450
+    assert last_error() == _saved_code() == 1450
     assert kernel32.CloseHandle(0) == 0
-    assert last_error() == ffi.getwinerror()[0] == 6
+    assert last_error() == _saved_code() == 6
 
 
 @pytest.mark.windows
