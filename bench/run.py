@@ -13,7 +13,11 @@ its ratio to the matching raw call:
   the server takes;
 * the core alone: an add_ref+release pair and a create+close of a trivial
   SafeHandle subclass, in units of one raw user-mode cffi call;
-* bytes per live wrapper, as tracemalloc counts them.
+* bytes per live wrapper, as tracemalloc counts them;
+* tracking (with ``linecache`` full, and a forgotten handle's finalizer), the
+  pytest plugin's cost when never asked, and ``handle_census()`` over 50,000 handles.
+
+Then, per run, every goal of issue 10 with the figure it reads and whether it is met.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +52,122 @@ RATIOS: dict[str, str | tuple[str, ...]] = {
     "Event create+close, pywin32 (ns)": "Event create+close, raw cffi (ns)",
     "SetEvent, safehandles (ns)": "SetEvent, raw cffi (ns)",
     "SetEvent, pywin32 (ns)": "SetEvent, raw cffi (ns)",
+    "Event wait(0), safehandles (ns)": "Event wait(0), raw cffi (ns)",
+    "HeapAlloc+HeapFree under one Heap.borrow() (ns)": "HeapAlloc+HeapFree, raw cffi (ns)",
+    "create+close with tracking on, linecache full (ns)": "create+close trivial SafeHandle (ns)",
+    "pytest per test, plugin loaded and unasked (ns)": (
+        "pytest per test, plugin not loaded (ns)",
+        "pytest per test, safehandles imported, no plugin (ns)",
+    ),
+    "pytest per test, safehandles imported, no plugin (ns)": "pytest per test, plugin not loaded (ns)",
 }
+
+
+# Issue 10's goals: (what it asks, the figure it reads, whether the run meets it, what the run shows).
+Figures = dict[str, float]
+
+
+def _ratio(figure: str, base: str) -> Callable[[Figures], float]:
+    return lambda f: f[figure] / f[base]
+
+
+def _difference(figure: str, base: str) -> Callable[[Figures], float]:
+    return lambda f: f[figure] - f[base]
+
+
+def _value(figure: str) -> Callable[[Figures], float]:
+    return lambda f: f[figure]
+
+
+GOALS: list[tuple[str, tuple[str, ...], Callable[[Figures], float], float, str]] = [
+    # (goal, figures it needs, the measure, its bound (measure <= bound), unit)
+    (
+        "Event create+close within 1 us of raw cffi",
+        ("Event create+close, safehandles (ns)", "Event create+close, raw cffi (ns)"),
+        _difference("Event create+close, safehandles (ns)", "Event create+close, raw cffi (ns)"),
+        1000.0,
+        "ns over raw",
+    ),
+    (
+        "SetEvent (Event.set) at most 1.03x raw cffi",
+        ("SetEvent, safehandles (ns)", "SetEvent, raw cffi (ns)"),
+        _ratio("SetEvent, safehandles (ns)", "SetEvent, raw cffi (ns)"),
+        1.03,
+        "x raw",
+    ),
+    (
+        "Event.wait(0) at most 1.03x raw cffi",
+        ("Event wait(0), safehandles (ns)", "Event wait(0), raw cffi (ns)"),
+        _ratio("Event wait(0), safehandles (ns)", "Event wait(0), raw cffi (ns)"),
+        1.03,
+        "x raw",
+    ),
+    (
+        "Heap.alloc+free at most 1.3x raw pre-bound cffi",
+        ("Heap.alloc+free, safehandles (ns)", "HeapAlloc+HeapFree, raw cffi (ns)"),
+        _ratio("Heap.alloc+free, safehandles (ns)", "HeapAlloc+HeapFree, raw cffi (ns)"),
+        1.3,
+        "x raw",
+    ),
+    (
+        "hot loop under one held reference (borrow) at most 1.05x raw",
+        ("HeapAlloc+HeapFree under one Heap.borrow() (ns)", "HeapAlloc+HeapFree, raw cffi (ns)"),
+        _ratio("HeapAlloc+HeapFree under one Heap.borrow() (ns)", "HeapAlloc+HeapFree, raw cffi (ns)"),
+        1.05,
+        "x raw",
+    ),
+    (
+        "at most 200 bytes per live trivial wrapper, registry included",
+        ("bytes per live trivial SafeHandle",),
+        _value("bytes per live trivial SafeHandle"),
+        200.0,
+        "bytes",
+    ),
+    (
+        "at most 240 bytes per live Event, registry included",
+        ("bytes per live Event wrapper",),
+        _value("bytes per live Event wrapper"),
+        240.0,
+        "bytes",
+    ),
+    (
+        "tracked create under 25 us whatever linecache holds (create+close measured)",
+        ("create+close with tracking on, linecache full (ns)",),
+        lambda f: f["create+close with tracking on, linecache full (ns)"] / 1000,
+        25.0,
+        "us",
+    ),
+    (
+        "pytest plugin's hooks cost nothing measurable when never asked (per test, vs import only)",
+        (
+            "pytest per test, plugin loaded and unasked (ns)",
+            "pytest per test, safehandles imported, no plugin (ns)",
+        ),
+        _ratio(
+            "pytest per test, plugin loaded and unasked (ns)",
+            "pytest per test, safehandles imported, no plugin (ns)",
+        ),
+        1.05,
+        "x import only",
+    ),
+    (
+        "handle_census() over 50,000 handles under 40 ms",
+        ("handle_census(), this process (ms)",),
+        _value("handle_census(), this process (ms)"),
+        40.0,
+        "ms",
+    ),
+]
+
+
+def _print_goals(label: str, figures: Figures) -> None:
+    print(f"\n{label}: goals (issue 10)")
+    for goal, needs, measure, bound, unit in GOALS:
+        if not all(isinstance(figures.get(name), float) for name in needs):
+            continue  # not measured on this interpreter (the Win32 figures need Windows)
+        value = measure(figures)
+        verdict = "met" if value <= bound else "NOT met"
+        print(f"  {goal:<84} {value:>10,.2f} {unit:<13} goal <= {bound:g}  {verdict}")
 
 
 def _measure(label: str, run: object) -> dict[str, object]:
@@ -97,7 +217,9 @@ def main() -> int:
     }
     results = {label: _measure(label, run) for label, run in runs.items()}
     for label, figures in results.items():
-        _print(label, figures)
+        _print(label, dict(figures))
+    for label, figures in results.items():
+        _print_goals(label, {k: v for k, v in figures.items() if isinstance(v, float)})
     return 0
 
 

@@ -106,15 +106,64 @@ def core() -> dict[str, float]:
     sh.start_tracking(10)
     tracked = per_op(create_close, n // 10)
     sh.stop_tracking()
+    tracked_full = tracked_with_linecache_full()
     figures = {
         "add_ref+release pair (ns)": per_op(ref_pairs, n),
         "create+close trivial SafeHandle (ns)": per_op(create_close, n // 10),
         "create+close with tracking on (ns)": tracked,
+        "create+close with tracking on, linecache full (ns)": tracked_full,
+        "finalizer of a forgotten tracked handle (ns)": forgotten_tracked(),
         "object() for scale (ns)": per_op(plain_object, n // 10),
         "bytes per live trivial SafeHandle": bytes_per_object(Trivial),
     }
     handle.close()
     return figures
+
+
+def tracked_with_linecache_full() -> float:
+    """A tracked create+close once ``linecache`` holds every file on the stack (and many more).
+
+    Any formatted traceback fills the cache, and ``StackSummary.extract`` then
+    checks each cached file on disk (``os.stat``) for every frame it records.
+    """
+    import linecache
+    import traceback
+
+    for module in list(sys.modules.values()):  # what a long-running program's cache looks like
+        filename = getattr(module, "__file__", None)
+        if filename and filename.endswith(".py"):
+            linecache.getlines(filename)
+    traceback.format_stack()
+    n = 5000
+
+    def create_close() -> None:
+        for _ in range(n):
+            Trivial().close()
+
+    sh.start_tracking(10)
+    try:
+        return per_op(create_close, n)
+    finally:
+        sh.stop_tracking()
+
+
+def forgotten_tracked() -> float:
+    """What the finalizer of a tracked handle the program dropped costs: its warning, stack included."""
+    import warnings
+
+    n = 500
+    sh.start_tracking(10)
+    handles = [[Trivial() for _ in range(n)] for _ in range(REPEATS)]
+    sh.stop_tracking()
+    best = float("inf")
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", ResourceWarning)
+        warnings.showwarning = lambda *args, **kwargs: None  # formatted, then not printed
+        for batch in handles:
+            start = timeit.default_timer()
+            batch.clear()  # each one finalized here: refcounting, no collection needed
+            best = min(best, timeit.default_timer() - start)
+    return best / n * 1e9
 
 
 def heap_wrapper_vs_raw() -> dict[str, float]:
@@ -160,8 +209,18 @@ def heap_wrapper_vs_raw() -> dict[str, float]:
         for _ in range(n):
             free(alloc(16))
 
+    def borrowed() -> None:  # the documented hot loop: one held reference, raw calls inside
+        with heap.borrow() as held:
+            for _ in range(n):
+                block = heap_alloc(held, 0, 16)
+                if not block:
+                    raise MemoryError
+                if not heap_free(held, 0, block):
+                    raise OSError
+
     figures = {
         "HeapAlloc+HeapFree, raw cffi (ns)": per_op(raw_cffi, n),
+        "HeapAlloc+HeapFree under one Heap.borrow() (ns)": per_op(borrowed, n),
         "HeapAlloc+HeapFree, raw cffi via lib attribute (ns)": per_op(raw_cffi_attribute, n),
         "HeapAlloc+HeapFree, ctypes (ns)": per_op(raw_ctypes, n),
         "Heap.alloc+free, safehandles (ns)": per_op(wrapped, n),
@@ -200,6 +259,18 @@ def event_life_cycle() -> dict[str, float]:
         for _ in range(n):
             event_set()
 
+    wait_single = kernel32.WaitForSingleObject
+    event_wait = event.wait
+
+    def raw_wait() -> None:
+        for _ in range(n):
+            if wait_single(value, 0) == 0xFFFF_FFFF:
+                raise OSError
+
+    def ours_wait() -> None:
+        for _ in range(n):
+            event_wait(0)
+
     k32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined,unused-ignore]
     k32.CreateEventW.restype = ctypes.c_void_p
     k32.CloseHandle.argtypes = [ctypes.c_void_p]
@@ -216,6 +287,8 @@ def event_life_cycle() -> dict[str, float]:
         "Event create+close, safehandles (ns)": per_op(ours_create_close, n),
         "SetEvent, raw cffi (ns)": per_op(raw_set, n),
         "SetEvent, safehandles (ns)": per_op(ours_set, n),
+        "Event wait(0), raw cffi (ns)": per_op(raw_wait, n),
+        "Event wait(0), safehandles (ns)": per_op(ours_wait, n),
         "bytes per live Event wrapper": bytes_per_object(sh.Event.create, 2000),
     }
     figures.update(_pywin32_event(n))
@@ -255,6 +328,57 @@ def _pywin32_event(n: int) -> dict[str, float]:
     return figures
 
 
+def census() -> dict[str, float]:
+    """``handle_census()`` of this process while it holds 50,000 more handles (events)."""
+    events = [sh.Event.create() for _ in range(50_000)]
+    try:
+        best = min(timeit.repeat(sh.handle_census, number=1, repeat=5))
+        count = sum(sh.handle_census().values())
+    finally:
+        for event in events:
+            event.close()
+    return {"handle_census(), this process (ms)": best * 1e3, "handles in that census": float(count)}
+
+
+def pytest_plugin() -> dict[str, float]:
+    """What a pytest run costs per test with the plugin loaded but never asked, and with it off.
+
+    Per test: the difference between a run of 4,000 tests and one of 1,000, over 3,000, so
+    that the fixed costs (start-up, importing safehandles itself) drop out.
+    """
+    import os
+    import subprocess
+    import tempfile
+
+    environment = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    with tempfile.TemporaryDirectory() as scratch:
+        for count in (1000, 4000):
+            cases = f"@pytest.mark.parametrize('i', range({count}))"
+            source = f"import pytest\n\n{cases}\ndef test_it(i):\n    pass\n"
+            Path(scratch, f"test_{count}.py").write_text(source)
+
+        def run(count: int, extra: list[str]) -> float:
+            command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra]
+            command.append(f"test_{count}.py")
+            start = timeit.default_timer()
+            subprocess.run(command, cwd=scratch, check=True, capture_output=True, env=environment)
+            return timeit.default_timer() - start
+
+        # "imported": the package loaded as a plugin module without hooks: what importing it costs
+        # every later test (a bigger heap for the collector to walk), which the import-time work
+        # addresses; the plugin's own cost is the difference between "on" and that.
+        modes = {"on": ["-p", "safehandles.pytest_plugin"], "imported": ["-p", "safehandles"], "off": []}
+        runs: dict[str, list[float]] = {mode: [] for mode in modes}
+        for _ in range(3):  # interleaved rounds: the machine's drift hits all alike
+            for mode, extra in modes.items():
+                runs[mode].append((run(4000, extra) - run(1000, extra)) / 3000 * 1e9)
+    return {
+        "pytest per test, plugin loaded and unasked (ns)": min(runs["on"]),
+        "pytest per test, safehandles imported, no plugin (ns)": min(runs["imported"]),
+        "pytest per test, plugin not loaded (ns)": min(runs["off"]),
+    }
+
+
 def main() -> None:
     results: dict[str, Any] = {"python": sys.version.split()[0], "platform": sys.platform}
     results["raw cffi call, user mode (ns)"] = raw_call()
@@ -262,6 +386,9 @@ def main() -> None:
     if IS_WINDOWS:
         results.update(heap_wrapper_vs_raw())
         results.update(event_life_cycle())
+        results.update(census())
+    else:
+        results.update(pytest_plugin())
     Path(sys.argv[1]).write_text(json.dumps(results))
 
 

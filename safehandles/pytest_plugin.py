@@ -65,8 +65,26 @@ def handle_leak_check() -> Iterator[LeakCheck]:
         pytest.fail(report, pytrace=False)
 
 
-@pytest.fixture(autouse=True)
-def _safehandles_leak_guard(request: pytest.FixtureRequest) -> None:
-    # Set up before the test's own fixtures, so the check's teardown runs after theirs.
-    if request.node.get_closest_marker("handle_leaks") or request.config.getoption("handle_leaks"):
-        request.getfixturevalue("handle_leak_check")
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Give the tests that asked for a leak check its fixture; leave every other test alone.
+
+    Not an autouse fixture: that would cost every test of every project with
+    this package installed a fixture set-up, checks or not. The fixture goes
+    after the wider-scoped fixtures (set up once for many tests, so not this
+    test's leaks) and before the test's own, so its teardown runs after theirs.
+    """
+    every = bool(config.getoption("handle_leaks"))
+    for item in items:
+        if not (every or item.get_closest_marker("handle_leaks")):
+            continue
+        names: list[str] | None = getattr(item, "fixturenames", None)
+        if names is None or "handle_leak_check" in names:  # not a function, or it asked itself
+            continue
+        definitions = getattr(item, "_arg2fixturedefs", {})
+        own = (
+            i
+            for i, name in enumerate(names)
+            if definitions.get(name, (None,))[-1] is not None and definitions[name][-1].scope == "function"
+        )
+        position = next(own, len(names))
+        names.insert(position, "handle_leak_check")

@@ -17,7 +17,7 @@ from pycparser import c_ast
 import safehandles as sh
 import safehandles._bindings as bindings
 from safehandles._bindings import _build, _types
-from safehandles._bindings._errors import raise_status, raise_wsaerror, winerror_exception
+from safehandles._bindings._errors import last_error, raise_status, raise_wsaerror, winerror_exception
 from safehandles._bindings._native import advapi32, ffi, kernel32, ws2_32
 from tests import probes
 
@@ -138,6 +138,42 @@ def test_failed_call_raises_oserror_with_winerror_naming_the_function() -> None:
     error = winerror_exception("SetEvent")
     assert probes.winerror(error) == 6
     assert "SetEvent" in str(error)
+
+
+def _saved_code() -> int:
+    """The code cffi saved, as ``ffi.getwinerror()`` reads it (with its message)."""
+    if sys.platform == "win32":
+        return int(ffi.getwinerror()[0])
+    raise AssertionError("a Windows-only check")
+
+
+@pytest.mark.windows
+def test_last_error_reads_the_code_cffi_saved_after_the_latest_call() -> None:
+    # last_error() calls GetLastError through cffi, which sets the saved code back just
+    # before the call: it must read what ffi.getwinerror() (which also formats a message) reads.
+    assert kernel32.SetEvent(0) == 0
+    assert last_error() == _saved_code() == 6  # ERROR_INVALID_HANDLE
+    assert last_error() == 6  # reading it is a call too, and leaves it as it was
+    kernel32.SetLastError(1450)
+    assert last_error() == _saved_code() == 1450
+    assert kernel32.CloseHandle(0) == 0
+    assert last_error() == _saved_code() == 6
+
+
+@pytest.mark.windows
+def test_a_release_at_the_end_of_a_failed_call_keeps_that_calls_error() -> None:
+    # The call whose end drops the last reference (close() ran meanwhile) still reads its own
+    # error: the release in between must not overwrite it.
+    event = sh.Event.create()
+
+    def fails_while_closed(value: int) -> int:
+        event.close()  # deferred: this call holds a reference
+        kernel32.SetLastError(1450)
+        return 0
+
+    assert event._call(fails_while_closed) == 0
+    assert event.is_closed
+    assert last_error() == 1450
 
 
 @pytest.mark.windows

@@ -7,8 +7,10 @@ import os
 import subprocess
 import sys
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,6 +81,45 @@ def test_census_of_this_process_counts_its_events() -> None:
         for event in events:
             event.close()
     assert sh.handle_census()["Event"] == before["Event"]
+
+
+def test_the_table_columns_match_the_entries_read_one_by_one() -> None:
+    from safehandles._bindings._native import ffi
+    from safehandles._diagnostics import _census
+
+    with sh.Event.create() as plain, sh.Mutex.create(inheritable=True) as inherited:
+        plain.protect_from_close = True
+        buffer = _census._query(_census._SYSTEM_EXTENDED_HANDLE_INFORMATION)
+        table = _census._Table(buffer)
+        header: Any = ffi.cast("SYSTEM_HANDLE_INFORMATION_EX *", buffer)
+        entries, count = header.Handles, int(header.NumberOfHandles)
+        one_by_one = [
+            (
+                int(entries[i].UniqueProcessId),
+                int(entries[i].HandleValue),
+                int(entries[i].ObjectTypeIndex),
+                int(entries[i].GrantedAccess),
+                int(entries[i].HandleAttributes),
+            )
+            for i in range(count)
+        ]
+        fields = (table.pids, table.values, table.type_indices, table.access, table.attributes)
+        columns = list(zip(*fields, strict=True))
+        assert columns == one_by_one
+        mine = {table.values[row]: table.attributes[row] for row in table.rows_of(os.getpid())}
+        assert mine[plain.dangerous_get_handle()] & 0x1  # OBJ_PROTECT_CLOSE
+        assert mine[inherited.dangerous_get_handle()] & 0x2  # OBJ_INHERIT
+        plain.protect_from_close = False
+
+
+def test_census_counts_what_list_handles_lists() -> None:
+    with sh.Event.create(), sh.Semaphore.create(0, 2):
+        census = sh.handle_census()
+        listed = Counter(handle.type_name for handle in sh.list_handles())
+    assert census["Event"] >= 1
+    assert census["Semaphore"] >= 1
+    assert census.keys() == listed.keys()  # the same table, read twice: only counts may move
+    assert abs(census.total() - listed.total()) <= 4
 
 
 def test_list_handles_gives_value_type_access_and_flags() -> None:

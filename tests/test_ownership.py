@@ -16,7 +16,7 @@ import pytest
 
 import safehandles as sh
 from safehandles import ObjectDisposedError, SafeHandle, SafeHandleMinusOneIsInvalid
-from safehandles._core._safehandle import held_call_2, hold_all
+from safehandles._core._safehandle import held_call_0, held_call_1, held_call_2, hold_all
 from tests import probes
 from tests.test_core import Recorder
 
@@ -106,6 +106,27 @@ def test_held_call_2_holds_a_reference_and_refuses_a_closed_handle() -> None:
     assert handle.releases == [5]
     with pytest.raises(ObjectDisposedError):
         held_call_2(handle, native, 1, 2)
+
+
+@pytest.mark.parametrize("arity", [0, 1])
+def test_held_call_0_and_1_hold_a_reference_and_refuse_a_closed_handle(arity: int) -> None:
+    handle = Recorder(5)
+    seen: list[tuple[int, bool]] = []
+
+    def native(value: int, *extra: int) -> int:
+        handle.close()  # a close during the call is deferred until it returns
+        seen.append((value, handle.is_closed))
+        return value + sum(extra)
+
+    def call() -> int:
+        return held_call_0(handle, native) if arity == 0 else held_call_1(handle, native, 3)
+
+    assert call() == 5 + 3 * arity
+    assert seen == [(5, False)]
+    assert handle.releases == [5]
+    with pytest.raises(ObjectDisposedError):
+        call()
+    assert seen == [(5, False)]  # refused before the call
 
 
 def test_close_after_runs_its_decision_only_in_the_close_that_counts() -> None:

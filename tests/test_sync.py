@@ -53,6 +53,31 @@ def test_manual_reset_event_stays_set_until_reset() -> None:
         assert not event.wait(0.01)
 
 
+@pytest.mark.parametrize("poll", [0, 0.0])
+def test_a_poll_without_synchronize_access_fails_and_a_closed_one_is_refused(name: str, poll: float) -> None:
+    with (
+        sh.Event.create(name=name, initial_state=True) as event,
+        sh.Event.open(name, access=sh.EventAccess.MODIFY_STATE) as opened,
+    ):
+        with pytest.raises(PermissionError, match="WaitForSingleObject"):
+            opened.wait(poll)
+        assert event.wait(poll)  # the failed poll took nothing
+        opened.set()
+    with pytest.raises(sh.ObjectDisposedError):
+        event.wait(poll)
+    with pytest.raises(sh.ObjectDisposedError):
+        event.set()
+
+
+def test_an_unnamed_create_is_always_new_even_after_an_already_exists(name: str) -> None:
+    with sh.Event.create(name=name) as first, sh.Event.create(name=name) as second:
+        assert first.created_new
+        assert not second.created_new  # ERROR_ALREADY_EXISTS is the last error now
+        with sh.Event.create() as unnamed:
+            assert unnamed.created_new
+            assert probes.is_open(unnamed.dangerous_get_handle())
+
+
 def test_named_create_reports_an_existing_object_and_keeps_the_handle(name: str) -> None:
     with sh.Event.create(name=name, manual_reset=True) as first, sh.Event.create(name=name) as second:
         assert first.created_new

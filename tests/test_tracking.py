@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -89,3 +90,38 @@ def test_tracking_switches_on_and_off() -> None:
     assert sh.is_tracking()
     sh.stop_tracking()
     assert not sh.is_tracking()
+
+
+@pytest.mark.usefixtures("tracking")
+def test_a_tracked_create_reads_no_source_and_the_stack_names_the_lines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Once linecache holds files (any formatted traceback fills it), StackSummary.extract
+    # would check each frame's file on disk at every create; recording must not touch it.
+    import linecache
+    import traceback
+
+    traceback.format_stack()  # fill linecache with this stack's files
+    calls: list[str] = []
+    for name in ("checkcache", "getline", "getlines", "lazycache", "updatecache"):
+        original = getattr(linecache, name)
+
+        def spy(*args: object, _original: Any = original, _name: str = name, **kwargs: object) -> Any:
+            calls.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(linecache, name, spy)
+    older = sh.snapshot()
+    first, second = _open_two()
+    try:
+        assert calls == []
+        (diff,) = sh.snapshot().compare_to(older)
+        stack = diff.opened[0].traceback
+        assert stack is not None
+        (site,) = [frame for frame in stack if frame.name == "_open_two"]
+        assert site.filename == __file__
+        assert calls == []
+        assert site.line == "return Recorder(0x10), Recorder(0x20)"  # looked up when asked for
+    finally:
+        first.close()
+        second.close()

@@ -21,9 +21,10 @@ returns (NULL for ``CreateEventW``, ``INVALID_HANDLE_VALUE`` for
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import NoReturn
 
-from ._native import ffi, ntdll, ws2_32
+from ._native import IS_WINDOWS, ffi, kernel32, ntdll, ws2_32
 
 __all__ = [
     "check_bool",
@@ -39,11 +40,18 @@ __all__ = [
 ]
 
 
-def last_error() -> int:
-    """The calling thread's last Win32 error, as cffi saved it after the latest call."""
-    if sys.platform == "win32":
-        return ffi.getwinerror()[0]
+def _no_last_error() -> int:
     return 0
+
+
+#: The calling thread's last Win32 error, as cffi saved it after the latest call.
+#:
+#: cffi keeps that code per thread and sets it back as the thread's last error
+#: just before each call it makes, so a call to ``GetLastError`` through cffi
+#: reads exactly the saved code: what ``ffi.getwinerror()[0]`` returns, without
+#: formatting the message that ``getwinerror`` also builds (three times the cost,
+#: on every create that reads the code). Elsewhere there is no last error: 0.
+last_error: Callable[[], int] = kernel32.GetLastError if IS_WINDOWS else _no_last_error
 
 
 def winerror_exception(function: str, winerror: int | None = None, filename: str | None = None) -> OSError:

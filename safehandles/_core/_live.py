@@ -30,20 +30,31 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from types import CodeType, FrameType
 
     from ._safehandle import SafeHandle
 
 Stack = tuple[traceback.FrameSummary, ...]
+#: A stack as a registration keeps it: (code, line number) pairs, innermost first.
+_RawStack = tuple[tuple["CodeType", int], ...]
 
 
 class Traced(weakref.ref["SafeHandle"]):
     """A registration made while tracking: the weak reference, and the stack that made the handle."""
 
-    __slots__ = ("stack",)
+    __slots__ = ("_frames",)
 
-    # weakref.ref.__new__ takes the referent and ignores keywords; the stack is ours.
-    def __init__(self, handle: SafeHandle, /, *, stack: Stack) -> None:
-        self.stack = stack
+    # weakref.ref.__new__ takes the referent and ignores keywords; the frames are ours.
+    def __init__(self, handle: SafeHandle, /, *, frames: _RawStack) -> None:
+        self._frames = frames
+
+    @property
+    def stack(self) -> Stack:
+        """The creation stack, innermost frame last (built now: a registration keeps only code and line)."""
+        return tuple(
+            traceback.FrameSummary(code.co_filename, lineno, code.co_name, lookup_line=False)
+            for code, lineno in reversed(self._frames)
+        )
 
 
 _live: dict[int, weakref.ref[SafeHandle]] = {}
@@ -52,27 +63,31 @@ _traceback_depth = 0
 _PACKAGE = str(Path(__file__).resolve().parent.parent) + os.sep
 
 
-def _creation_stack(depth: int) -> Stack:
-    """The caller's innermost *depth* frames, innermost last, without this package's own.
+def _creation_frames(depth: int) -> _RawStack:
+    """The caller's innermost *depth* frames, innermost first, without this package's own.
 
-    Source lines are not read now (that touches the disk for every frame):
-    a ``FrameSummary`` looks its line up when it is first printed.
+    Only each frame's code object and line number are kept, which touches
+    neither the disk nor ``linecache``: ``StackSummary.extract`` would call
+    ``linecache.checkcache`` (an ``os.stat``) for every frame's file on
+    every create, once anything has filled the cache. A ``FrameSummary`` is
+    made when the stack is asked for, and looks its source line up when it is printed.
     """
     frames = []
-    for frame, lineno in traceback.walk_stack(sys._getframe(1)):
-        if frame.f_code.co_filename.startswith(_PACKAGE):
-            continue
-        frames.append((frame, lineno))
-        if len(frames) == depth:
-            break
-    frames.reverse()
-    return tuple(traceback.StackSummary.extract(iter(frames), lookup_lines=False))
+    frame: FrameType | None = sys._getframe(2)  # our caller's caller: add() is called by set_handle()
+    while frame is not None:
+        code = frame.f_code
+        if not code.co_filename.startswith(_PACKAGE):
+            frames.append((code, frame.f_lineno))
+            if len(frames) == depth:
+                break
+        frame = frame.f_back
+    return tuple(frames)
 
 
 def add(handle: SafeHandle) -> None:
     depth = _traceback_depth
     if depth:
-        _live[id(handle)] = Traced(handle, stack=_creation_stack(depth))
+        _live[id(handle)] = Traced(handle, frames=_creation_frames(depth))
     else:
         _live[id(handle)] = weakref.ref(handle)
 

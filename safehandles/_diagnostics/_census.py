@@ -31,7 +31,7 @@ import contextlib
 import os
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from .._bindings._constants import ProcessAccess, WinError
 from .._bindings._errors import raise_ntstatus
@@ -85,21 +85,45 @@ def _query(information_class: int, *, per_object: bool = False) -> Any:
     return grow_until_it_fits(function, attempt, 1 << 16)
 
 
-def _table() -> list[tuple[int, int, int, int, int]]:
-    """Every handle of every process: (pid, value, type index, access, attributes)."""
-    buffer = _query(_SYSTEM_EXTENDED_HANDLE_INFORMATION)  # a cast does not keep its buffer alive: this does
-    table: Any = ffi.cast("SYSTEM_HANDLE_INFORMATION_EX *", buffer)
-    entries = table.Handles
-    return [
-        (
-            int(entries[i].UniqueProcessId),
-            int(entries[i].HandleValue),
-            int(entries[i].ObjectTypeIndex),
-            int(entries[i].GrantedAccess),
-            int(entries[i].HandleAttributes),
-        )
-        for i in range(int(table.NumberOfHandles))
-    ]
+class _Table:
+    """Every handle of every process, as columns: process ids, values, type indices, access, attributes.
+
+    Read straight out of the buffer through typed ``memoryview`` strides (one
+    slice per field), not entry by entry through cffi: five attribute reads per
+    handle would cost about a microsecond each, for tens of thousands of handles.
+    """
+
+    __slots__ = ("access", "attributes", "pids", "type_indices", "values")
+
+    def __init__(self, buffer: Any) -> None:
+        table: Any = ffi.cast("SYSTEM_HANDLE_INFORMATION_EX *", buffer)
+        count = int(table.NumberOfHandles)
+        entry = ffi.sizeof("SYSTEM_HANDLE_TABLE_ENTRY_INFO_EX")
+        start = ffi.offsetof("SYSTEM_HANDLE_INFORMATION_EX", "Handles")
+        # The buffer keeps the memory alive while the views are read; tolist() copies out.
+        raw = memoryview(ffi.buffer(buffer))[start : start + count * entry]
+
+        def column(field: str, code: Literal["H", "I", "Q"]) -> list[int]:
+            view = raw.cast(code)
+            size = view.itemsize
+            offset = ffi.offsetof("SYSTEM_HANDLE_TABLE_ENTRY_INFO_EX", field)
+            return view[offset // size :: entry // size].tolist()
+
+        pointer: Literal["I", "Q"] = "Q" if _POINTER == 8 else "I"
+        self.pids = column("UniqueProcessId", pointer)
+        self.values = column("HandleValue", pointer)
+        self.type_indices = column("ObjectTypeIndex", "H")
+        self.access = column("GrantedAccess", "I")
+        self.attributes = column("HandleAttributes", "I")
+
+    def rows_of(self, pid: int) -> list[int]:
+        """The row numbers of *pid*'s handles."""
+        return [row for row, owner in enumerate(self.pids) if owner == pid]
+
+
+def _table() -> _Table:
+    """Every handle of every process (NtQuerySystemInformation(SystemExtendedHandleInformation))."""
+    return _Table(_query(_SYSTEM_EXTENDED_HANDLE_INFORMATION))
 
 
 def _type_list() -> dict[int, str]:
@@ -117,22 +141,27 @@ def _type_list() -> dict[int, str]:
     return names
 
 
-def _type_names(table: list[tuple[int, int, int, int, int]]) -> dict[int, str]:
+def _type_names(table: _Table) -> dict[int, str]:
     """Name every type index: from our own handles where we hold one, else from the type list."""
     names = _type_list()
-    own_pid = os.getpid()
     samples: dict[int, list[int]] = {}
-    for pid, value, index, _, _ in table:
-        if pid == own_pid:
-            samples.setdefault(index, []).append(value)
-    for index, values in samples.items():
+    values, indices = table.values, table.type_indices
+    for row in table.rows_of(os.getpid()):
+        found = samples.setdefault(indices[row], [])
+        if len(found) < 2:  # two of our own handles of that type, where we hold two
+            found.append(values[row])
+    for index, sampled in samples.items():
         answers: set[str] = set()
-        for value in values[:2]:  # two of our own handles of that type, where we hold two
+        for value in sampled:
             with contextlib.suppress(OSError):  # closed since the table was read
                 answers.add(object_type_name(value))
         if len(answers) == 1:  # a value reused meanwhile by another type would disagree
             names[index] = answers.pop()
     return names
+
+
+def _type_name(names: dict[int, str], index: int) -> str:
+    return names.get(index, f"type #{index}")
 
 
 def _check_process(pid: int) -> None:
@@ -147,32 +176,50 @@ def _check_process(pid: int) -> None:
         raise
 
 
+def _target(pid: int | None) -> int:
+    """The process a listing is for (this one by default), checked if it is another."""
+    if pid is None or pid == os.getpid():
+        return os.getpid()
+    _check_process(pid)
+    return pid
+
+
 def list_handles(pid: int | None = None) -> list[HandleInfo]:
     """The handles of a process (this one by default), sorted by value.
 
     Raises ``ProcessLookupError`` for a process that does not exist and
     ``PermissionError`` for one this user may not query.
     """
-    own = pid is None or pid == os.getpid()
-    target = os.getpid() if pid is None else pid
-    if not own:
-        _check_process(target)
+    target = _target(pid)
     table = _table()
     names = _type_names(table)
+    values, indices, access, attributes = table.values, table.type_indices, table.access, table.attributes
     handles = [
         HandleInfo(
-            value=value,
-            type_name=names.get(index, f"type #{index}"),
-            granted_access=access,
-            inheritable=bool(attributes & _OBJ_INHERIT),
-            protect_from_close=bool(attributes & _OBJ_PROTECT_CLOSE),
+            value=values[row],
+            type_name=_type_name(names, indices[row]),
+            granted_access=access[row],
+            inheritable=bool(attributes[row] & _OBJ_INHERIT),
+            protect_from_close=bool(attributes[row] & _OBJ_PROTECT_CLOSE),
         )
-        for owner, value, index, access, attributes in table
-        if owner == target
+        for row in table.rows_of(target)
     ]
     return sorted(handles, key=lambda handle: handle.value)
 
 
 def handle_census(pid: int | None = None) -> Counter[str]:
-    """How many handles of each object type a process (this one by default) holds."""
-    return Counter(handle.type_name for handle in list_handles(pid))
+    """How many handles of each object type a process (this one by default) holds.
+
+    Raises as :func:`list_handles` does. Counted by type index, without a
+    record per handle: a census of a process with 50,000 handles stays in
+    the tens of milliseconds.
+    """
+    target = _target(pid)
+    table = _table()
+    names = _type_names(table)
+    indices = table.type_indices
+    by_index = Counter(indices[row] for row in table.rows_of(target))
+    census: Counter[str] = Counter()
+    for index, count in by_index.items():
+        census[_type_name(names, index)] += count
+    return census

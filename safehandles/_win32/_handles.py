@@ -34,10 +34,10 @@ from typing import (
 from typing_extensions import Self
 
 from .._bindings._constants import NULL, STILL_ACTIVE, DuplicateOption, HandleFlag, WaitResult
-from .._bindings._errors import check_bool, winerror_exception
+from .._bindings._errors import check_bool, raise_winerror, winerror_exception
 from .._bindings._native import ffi, kernel32
 from .._bindings._types import CData
-from .._core._safehandle import SafeHandleZeroOrMinusOneIsInvalid
+from .._core._safehandle import SafeHandle, SafeHandleZeroOrMinusOneIsInvalid, held_call_1
 from ._adoption import adopt_returned, adopt_written
 from ._arguments import access_mask, milliseconds
 from ._in_flight import cancel_all, in_flight
@@ -58,6 +58,10 @@ __all__ = [
     "raw_value",
     "security_attributes",
 ]
+
+_wait_for_single_object: Final = kernel32.WaitForSingleObject
+_WAIT_FAILED: Final = int(WaitResult.FAILED)
+_WAIT_TIMEOUT: Final = int(WaitResult.TIMEOUT)
 
 _INHERITABLE: Final = ffi.new(
     "SECURITY_ATTRIBUTES *",
@@ -279,6 +283,17 @@ class Win32Handle(SafeHandleZeroOrMinusOneIsInvalid):
     def release_handle(self) -> bool:
         return bool(destroy_keeping_last_error(self._destroy, self._value))
 
+    def _release_by_close(self) -> bool:
+        # An explicit close() ends no other call, so no caller is left to read the last
+        # error that destroy_keeping_last_error keeps (two native calls per close).
+        return bool(self._destroy(self._value))
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "release_handle" in cls.__dict__ and "_release_by_close" not in cls.__dict__:
+            # A kind with a release of its own (a socket, a registry key) releases its way on close too.
+            cls._release_by_close = SafeHandle._release_by_close  # type: ignore[method-assign]
+
     def _release_failure(self) -> OSError:
         return winerror_exception(self._destroyer_name)
 
@@ -456,6 +471,12 @@ class WaitableHandle(KernelHandle):
         interrupts the wait with ``KeyboardInterrupt`` (within 50 ms), and the
         object's signal is left as it was.
         """
+        if (type(timeout) is int or type(timeout) is float) and timeout == 0:
+            # A poll is one native call and nothing to slice: no argument conversion, no closures.
+            result = held_call_1(self, _wait_for_single_object, 0)
+            if result == _WAIT_FAILED:
+                raise_winerror("WaitForSingleObject")
+            return result != _WAIT_TIMEOUT
         return self._wait(timeout) != WaitResult.TIMEOUT
 
     async def wait_async(self, timeout: float | None = None) -> bool:

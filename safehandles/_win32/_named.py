@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 from typing_extensions import Self
 
-from .._bindings._constants import WinError
+from .._bindings._constants import NULL, WinError
+from .._bindings._errors import raise_winerror
 from .._bindings._native import ffi, kernel32
 from .._bindings._types import WideString
 from ._arguments import object_name
@@ -39,6 +40,16 @@ class NamedWaitableHandle(WaitableHandle):
     @classmethod
     def _create(cls, creator: str, name: str | None, call: Callable[[WideString], int]) -> Self:
         """Run ``call(name)``, a Create*W call, and adopt what it returns."""
+        if name is None:
+            # The everyday unnamed create, kept short: its object is always new, so the
+            # last error is read only if the call failed (at once: nothing runs in between).
+            self = cls()
+            value = call(ffi.NULL)
+            self.set_handle(value)
+            if value == NULL:
+                raise_winerror(creator)
+            self._created_new = True
+            return self
         name = object_name(name)
         if name is not None:
             kernel32.SetLastError(0)  # a fresh object leaves the last error as it found it

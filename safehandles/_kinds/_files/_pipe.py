@@ -121,12 +121,12 @@ class PipeEnd(PeekableStream):
             return
         self._close_descriptor(fd)  # closes the duplicate the descriptor owns
 
-    def _release_native(self) -> None:
+    def _release_native(self, by_close: bool = False) -> None:
         # The descriptor goes with the handle, whether this end owned the handle or borrowed it.
         try:
             self._drop_descriptor()
         finally:
-            super()._release_native()
+            super()._release_native(by_close)
 
     def detach(self) -> int:
         """Give up ownership and return the raw handle; :meth:`fileno`'s descriptor is closed."""

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from typing_extensions import Self
 
 from ..._bindings._constants import EventAccess
-from ..._bindings._errors import check_bool
+from ..._bindings._errors import check_bool, raise_winerror
 from ..._bindings._kernel32._sync import EventCreateFlag
 from ..._bindings._native import kernel32
+from ..._core._safehandle import held_call_0
 from ..._win32._catalogue import Entry
 from ..._win32._handles import security_attributes
 from ..._win32._named import NamedWaitableHandle
 
 __all__ = ["Event"]
+
+_set_event: Final = kernel32.SetEvent
 
 
 class Event(NamedWaitableHandle):
@@ -84,7 +89,8 @@ class Event(NamedWaitableHandle):
 
     def set(self) -> None:
         """Signal the event."""
-        check_bool(self._call(kernel32.SetEvent), "SetEvent")
+        if not held_call_0(self, _set_event):  # the fixed-arity _call: this is the whole operation
+            raise_winerror("SetEvent")
 
     def reset(self) -> None:
         """Return the event to the non-signalled state."""
