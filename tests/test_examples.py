@@ -31,7 +31,11 @@ EXPECTED: dict[str, list[str]] = {
         "deleted safehandles-example-",
     ],
     "popen_pipe.py": ["child said: ['line one', 'line two']", "child exited: True with code 7"],
-    "tcp_echo.py": ["server: connection from 127.0.0.1:", "client: echoed b'", "client: nothing more to read:"],
+    "tcp_echo.py": [
+        "server: connection from 127.0.0.1:",
+        "client: echoed b'",
+        "client: nothing more to read:",
+    ],
 }
 
 
