@@ -146,10 +146,8 @@ def _wine(version: str) -> object:
         code = int(winpython.run(version, [str(SUITE), winpython.to_windows_path(out)], cwd=ROOT))
         if code != 0 or not out.exists():
             return code or 1
-        # The asyncio figures in a process of their own: after the event figures' loops (2,000s
-        # of events created and closed through cffi, ctypes and pywin32), a ProactorEventLoop
-        # in the same process under Wine 8 was seen to miss a call_soon_threadsafe wake-up from
-        # an executor thread and hang; in a fresh process it never did.
+        # The asyncio figures in a process of their own, so that nothing the loops of the other
+        # figures left (thousands of handles created and closed, pywin32 loaded) is in them.
         asynchronous = out.with_name("async.json")
         command = [str(SUITE), winpython.to_windows_path(asynchronous), "--async"]
         code = int(winpython.run(version, command, cwd=ROOT))
