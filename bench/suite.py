@@ -1,7 +1,8 @@
 """The measurements, for whichever interpreter runs this file; prints one JSON object.
 
 ``python suite.py OUT.json``. Run by ``bench/run.py`` natively (the portable core) and under Wine with Windows
-CPython (the Win32 kinds and the peers). Every figure is the best of several
+CPython (the Win32 kinds and the peers); ``python suite.py OUT.json --async``: the
+asyncio figures alone, each a median of rounds (Wine only). Every other figure is the best of several
 repeats of a loop, in nanoseconds per operation, from this one run. Calls that
 reach the Wine server cost about 40 µs each, which hides any wrapper, so the
 wrapper's own cost is measured on calls that stay in user mode (``HeapAlloc``).
@@ -9,12 +10,18 @@ wrapper's own cost is measured on calls that stay in user mode (``HeapAlloc``).
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
+import os
+import statistics
 import sys
+import threading
+import time
 import timeit
 import tracemalloc
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -379,8 +386,278 @@ def pytest_plugin() -> dict[str, float]:
     }
 
 
+# -- asyncio (issue 8): Windows only, since the machinery is overlapped I/O and wait threads ------------
+
+ECHO_MESSAGES = 10_000
+ECHO_SIZE = 1024
+ECHO_ROUNDS = 3
+WAKE_SAMPLES = 200
+CONCURRENT_WAITS = 1000
+
+
+def _progress(step: str) -> None:
+    """Where the run is (a Wine run takes minutes): on stderr, which bench/run.py passes through."""
+    print(f"  {step}", file=sys.stderr, flush=True)
+
+
+def _pipe_name(variant: str) -> str:
+    return rf"\\.\pipe\safehandles-bench-{variant}-{os.getpid()}-{time.monotonic_ns()}"
+
+
+def _on_a_fresh_loop(main: Callable[[], Coroutine[Any, Any, float]]) -> float:
+    """Run *main* on a new default loop (the ``ProactorEventLoop`` on Windows) and close it.
+
+    A ticker wakes the loop every 0.1 s: under Wine 8 the proactor loop was seen,
+    once in some 10,000s of executor round trips, to miss a ``call_soon_threadsafe``
+    wake-up and sleep for ever (an executor thread done, the loop in
+    ``GetQueuedCompletionStatus``); the ticker bounds such a miss to 0.1 s, and
+    costs every variant the same ten wake-ups a second.
+    """
+
+    async def ticking() -> float:
+        async def tick() -> None:
+            while True:
+                await asyncio.sleep(0.1)
+
+        ticker = asyncio.ensure_future(tick())
+        try:
+            return await main()
+        finally:
+            ticker.cancel()
+
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(ticking())
+    finally:
+        loop.close()
+
+
+async def _echo_safehandles() -> float:
+    """Messages per second: ``read_async``/``write_async`` on overlapped pipes, both ends in this loop."""
+    name = _pipe_name("ours")
+    message = b"m" * ECHO_SIZE
+    with sh.NamedPipeServer.create(name, overlapped=True) as server:
+        connecting = asyncio.ensure_future(server.connect_async())
+        with sh.File.open(name, access="rw", overlapped=True) as client:
+            await connecting
+
+            async def echo() -> None:
+                while data := await server.read_async(65536):
+                    await server.write_async(data)
+
+            serving = asyncio.ensure_future(echo())
+            start = time.perf_counter()
+            for _ in range(ECHO_MESSAGES):
+                await client.write_async(message)
+                received = 0
+                while received < ECHO_SIZE:
+                    received += len(await client.read_async(ECHO_SIZE - received))
+            elapsed = time.perf_counter() - start
+        await serving  # the client is gone: the server reads the end of data
+    return ECHO_MESSAGES / elapsed
+
+
+async def _echo_asyncio() -> float:
+    """Messages per second: asyncio's own proactor pipe streams.
+
+    ``start_serving_pipe`` and ``create_pipe_connection`` (``ProactorEventLoop``'s
+    alone) with asyncio's stream reader and writer on each end.
+    """
+    loop: Any = asyncio.get_running_loop()  # the pipe methods are ProactorEventLoop's alone
+    name = _pipe_name("asyncio")
+    message = b"m" * ECHO_SIZE
+    served: asyncio.Future[None] = loop.create_future()
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while data := await reader.read(65536):
+            writer.write(data)
+            await writer.drain()
+        writer.close()
+        served.set_result(None)
+
+    servers = await loop.start_serving_pipe(
+        lambda: asyncio.StreamReaderProtocol(asyncio.StreamReader(), serve), name
+    )
+    reader = asyncio.StreamReader()
+    protocol = asyncio.StreamReaderProtocol(reader)
+    transport, _ = await loop.create_pipe_connection(lambda: protocol, name)
+    writer = asyncio.StreamWriter(transport, protocol, reader, loop)
+    start = time.perf_counter()
+    for _ in range(ECHO_MESSAGES):
+        writer.write(message)
+        await writer.drain()
+        await reader.readexactly(ECHO_SIZE)
+    elapsed = time.perf_counter() - start
+    writer.close()
+    await served
+    for server in servers:
+        server.close()
+    return ECHO_MESSAGES / elapsed
+
+
+async def _echo_executor() -> float:
+    """Messages per second: ``run_in_executor`` around synchronous ``read``/``write`` on ordinary pipes."""
+    loop = asyncio.get_running_loop()
+    name = _pipe_name("executor")
+    message = b"m" * ECHO_SIZE
+    with sh.NamedPipeServer.create(name) as server:
+        with sh.File.open(name, access="rw") as client:
+            await loop.run_in_executor(None, server.connect)  # the client is there: at once
+
+            async def echo() -> None:
+                while data := await loop.run_in_executor(None, server.read, 65536):
+                    await loop.run_in_executor(None, server.write, data)
+
+            serving = asyncio.ensure_future(echo())
+            start = time.perf_counter()
+            for _ in range(ECHO_MESSAGES):
+                await loop.run_in_executor(None, client.write, message)
+                received = 0
+                while received < ECHO_SIZE:
+                    received += len(await loop.run_in_executor(None, client.read, ECHO_SIZE - received))
+            elapsed = time.perf_counter() - start
+        await serving
+    return ECHO_MESSAGES / elapsed
+
+
+def pipe_echo() -> dict[str, float]:
+    """The three echoes in interleaved rounds (each round runs each once, in turn); the median of each."""
+    variants = {
+        "pipe echo, asyncio proactor streams (msg/s)": _echo_asyncio,
+        "pipe echo, safehandles read_async/write_async (msg/s)": _echo_safehandles,
+        "pipe echo, run_in_executor around read/write (msg/s)": _echo_executor,
+    }
+    rates: dict[str, list[float]] = {name: [] for name in variants}
+    for round_number in range(1, ECHO_ROUNDS + 1):
+        _progress(f"pipe echo: round {round_number} of {ECHO_ROUNDS}")
+        for name, variant in variants.items():
+            rates[name].append(_on_a_fresh_loop(variant))
+    return {name: statistics.median(values) for name, values in rates.items()}
+
+
+async def _wake_up(kind: str) -> float:
+    """Median microseconds from the set, in another thread, to the awaiting coroutine resuming."""
+    loop = asyncio.get_running_loop()
+    event = sh.Event.create()
+    flag = asyncio.Event()
+    armed = threading.Event()
+    stamps: list[float] = []
+
+    def fire() -> None:
+        if kind == "floor":
+            loop.call_soon_threadsafe(flag.set)
+        else:
+            event.set()
+
+    def setter() -> None:
+        for _ in range(WAKE_SAMPLES + 1):
+            armed.wait()
+            armed.clear()
+            time.sleep(0.005)  # the waiter is waiting by now
+            stamps.append(time.perf_counter())
+            fire()
+
+    thread = threading.Thread(target=setter)
+    thread.start()
+    latencies = []
+    try:
+        for index in range(WAKE_SAMPLES + 1):  # the first wakes a fresh thread: left out
+            waiting: asyncio.Future[Any]
+            if kind == "wait_async":
+                waiting = asyncio.ensure_future(event.wait_async())
+            elif kind == "executor":
+                waiting = loop.run_in_executor(None, event.wait)
+            else:
+                waiting = asyncio.ensure_future(flag.wait())
+            armed.set()
+            await waiting
+            latencies.append(time.perf_counter() - stamps[index])
+            flag.clear()
+    finally:
+        thread.join()
+        event.close()
+    return statistics.median(latencies[1:]) * 1e6
+
+
+def wake_up_latency() -> dict[str, float]:
+    _progress("wake-up latency")
+    return {
+        "wake-up, wait_async (us)": _on_a_fresh_loop(lambda: _wake_up("wait_async")),
+        "wake-up, run_in_executor(None, ev.wait) (us)": _on_a_fresh_loop(lambda: _wake_up("executor")),
+        "wake-up, call_soon_threadsafe(asyncio.Event.set) (us)": _on_a_fresh_loop(lambda: _wake_up("floor")),
+    }
+
+
+def _library_idle() -> None:
+    """Wait until the library's wait and completion threads have ended (0.5 s after their last use)."""
+    from safehandles._async._port import dispatcher
+    from safehandles._async._waits import wait_threads
+
+    deadline = time.monotonic() + 10
+    while (wait_threads() or dispatcher.thread is not None) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def _census_delta(before: Counter[str]) -> str:
+    delta = sh.handle_census()
+    delta.subtract(before)
+    changed = {kind: count for kind, count in sorted(delta.items()) if count}
+    return ", ".join(f"{kind} {count:+d}" for kind, count in changed.items()) or "none"
+
+
+def concurrent_waits() -> dict[str, float | str]:
+    """1,000 ``wait_async`` on distinct events at once: the threads and handles they cost, and what is left.
+
+    The cost is counted from inside the running loop (so the loop's own port
+    and self-pipe are not in it); what is left, once the loop is closed and
+    the library's threads have ended, against before the loop existed.
+    """
+    from safehandles._async._waits import wait_threads
+
+    _progress(f"{CONCURRENT_WAITS:,} concurrent wait_async")
+    events = [sh.Event.create(manual_reset=True) for _ in range(CONCURRENT_WAITS)]
+    _library_idle()
+    gc.collect()
+    threads_outside = threading.active_count()
+    census_outside = sh.handle_census()
+    figures: dict[str, float | str] = {}
+
+    async def main() -> float:
+        threads_before = threading.active_count()
+        census_before = sh.handle_census()
+        tasks = [asyncio.ensure_future(event.wait_async(60)) for event in events]
+        await asyncio.sleep(1.0)  # every wait placed on a wait thread
+        figures["1,000 wait_async: OS threads added (threading.active_count)"] = float(
+            threading.active_count() - threads_before
+        )
+        figures["1,000 wait_async: wait_threads()"] = float(wait_threads())
+        figures["1,000 wait_async: handles added while waiting"] = _census_delta(census_before)
+        for event in events:
+            event.set()
+        if not all(await asyncio.gather(*tasks)):
+            raise AssertionError("a wait_async did not see its event set")
+        return 0.0
+
+    _on_a_fresh_loop(main)
+    _library_idle()
+    gc.collect()
+    threads_left = threading.active_count() - threads_outside
+    figures["1,000 wait_async: threads left once they end"] = float(threads_left)
+    figures["1,000 wait_async: handles left once they end"] = _census_delta(census_outside)
+    for event in events:
+        event.close()
+    return figures
+
+
 def main() -> None:
     results: dict[str, Any] = {"python": sys.version.split()[0], "platform": sys.platform}
+    if sys.argv[2:] == ["--async"]:  # a process of its own: a fresh interpreter for the loops
+        if IS_WINDOWS:
+            results.update(pipe_echo())
+            results.update(wake_up_latency())
+            results.update(concurrent_waits())
+        Path(sys.argv[1]).write_text(json.dumps(results))
+        return
     results["raw cffi call, user mode (ns)"] = raw_call()
     results.update(core())
     if IS_WINDOWS:
