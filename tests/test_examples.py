@@ -22,6 +22,16 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 #: What each example must print, besides its final leak check.
 EXPECTED: dict[str, list[str]] = {
     "token_inspection.py": ["user: ", "groups:", "  Everyone", "administrator: ", "integrity level: "],
+    "scratch_files_and_heap.py": [
+        "buffer: 12000 bytes in a 16384-byte block, grown 6 times",
+        "heap and block intact: True",
+        "terminated by zeros: True",
+        "scratch file read back whole: True - listed while open: True",
+        "scratch file gone after close: True",
+        "report: 400 records, 12000 bytes",
+        "report deleted: True",
+        "deleting it again: FileNotFoundError naming the path: True",
+    ],
     "service_controller.py": [
         "installed safehandles-example-",
         "state: PAUSED",
@@ -81,6 +91,20 @@ EXPECTED: dict[str, list[str]] = {
         "subkeys: ['settings']",
         "blob: deleted",
         "deleted HKCU\\Software\\safehandles-example-",
+    ],
+    "supervise_child.py": [
+        "ui restrictions: ",
+        "cpu rate: ",
+        "child suspended, not running: True",
+        "child in the job: True",
+        "child token has SeShutdownPrivilege: False",
+        "resumed, previous suspend count: 1",
+        "child: running as ",
+        "paused, previous suspend count: 0",
+        "still alive while paused: True",
+        "resumed again, previous suspend count: 1",
+        "child ended before the deadline: True",
+        "child exit code: 3",
     ],
     "tcp_echo.py": [
         "server: connection from 127.0.0.1:",
