@@ -82,6 +82,17 @@ EXPECTED: dict[str, list[str]] = {
         "blob: deleted",
         "deleted HKCU\\Software\\safehandles-example-",
     ],
+    "async_watch_and_serve.py": [
+        "server: job 1: 'print report'",
+        "server: job 2: 'print report'",
+        "watcher: spooled job-1.txt",
+        "watcher: spooled job-2.txt",
+        "client: the spooler replied 'queued as job ",
+        "client exited with code 0",
+        "admin: the spooler replied 'stopping'",
+        "stop event set: True",
+        "spool: ['job-1.txt', 'job-2.txt']",
+    ],
     "tcp_echo.py": [
         "server: connection from 127.0.0.1:",
         "client: echoed b'",
