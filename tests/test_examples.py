@@ -98,6 +98,14 @@ EXPECTED: dict[str, list[str]] = {
         "client: echoed b'",
         "client: nothing more to read:",
     ],
+    "udp_and_handover.py": [
+        "collector is an administrator: ",
+        "collector receive buffer holds bytes: True",
+        "datagrams logged: ['127.0.0.1: disk C: 71% full', '127.0.0.1: service spooler RUNNING']",
+        "collector error pending: 0",
+        "worker: answered b'job 42'",
+        "client got: b'worker handled job 42'",
+    ],
 }
 
 
