@@ -91,9 +91,11 @@ async def main_async(spool: Path) -> None:
         for task in (serving, watching):
             task.cancel()  # cancels the pending connect and the watcher's wait (its read stays armed)
         await asyncio.gather(serving, watching, return_exceptions=True)
-        for change in await watcher.changes_async(timeout=1):  # what the watcher had not reported yet
-            if change.action is sh.ChangeAction.ADDED:
-                print(f"watcher: spooled {change.path}")
+        # What the watcher task had not reported yet: its read stayed armed, so nothing is lost.
+        while batch := await watcher.changes_async(timeout=0.5):
+            for change in batch:
+                if change.action is sh.ChangeAction.ADDED:
+                    print(f"watcher: spooled {change.path}")
         print("spool:", sorted(path.name for path in spool.iterdir()))
 
 
