@@ -106,10 +106,29 @@ EXPECTED: dict[str, list[str]] = {
         "child ended before the deadline: True",
         "child exit code: 3",
     ],
+    "async_watch_and_serve.py": [
+        "server: job 1: 'print report'",
+        "server: job 2: 'print report'",
+        "watcher: spooled job-1.txt",
+        "watcher: spooled job-2.txt",
+        "client: the spooler replied 'queued as job ",
+        "client exited with code 0",
+        "admin: the spooler replied 'stopping'",
+        "stop event set: True",
+        "spool: ['job-1.txt', 'job-2.txt']",
+    ],
     "tcp_echo.py": [
         "server: connection from 127.0.0.1:",
         "client: echoed b'",
         "client: nothing more to read:",
+    ],
+    "udp_and_handover.py": [
+        "collector is an administrator: ",
+        "collector receive buffer holds bytes: True",
+        "datagrams logged: ['127.0.0.1: disk C: 71% full', '127.0.0.1: service spooler RUNNING']",
+        "collector error pending: 0",
+        "worker: answered b'job 42'",
+        "client got: b'worker handled job 42'",
     ],
 }
 
