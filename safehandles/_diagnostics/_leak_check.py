@@ -10,6 +10,7 @@ gives late closers a few short chances.
 from __future__ import annotations
 
 import gc
+import importlib
 import os
 import sys
 import time
@@ -120,8 +121,8 @@ class LeakCheck:
         if "asyncio" in sys.modules:
             # The async machinery's modules make their locks (kernel semaphores on CPython
             # 3.11 and 3.12) when first imported: let that happen before, not inside, the check.
-            import safehandles._async._io  # noqa: PLC0415
-            import safehandles._async._waits  # noqa: PLC0415
+            for module in ("safehandles._async._io", "safehandles._async._waits"):
+                importlib.import_module(module)
         self._was_tracking = is_tracking()
         if not self._was_tracking:
             start_tracking(self._depth)
