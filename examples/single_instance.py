@@ -24,14 +24,37 @@ def instance(name: str) -> int:
     """What every instance runs: 0 if it was the only one, ALREADY_RUNNING if another holds the name."""
     with sh.Mutex.create(name=name, initial_owner=True, access=sh.MutexAccess.SYNCHRONIZE) as guard:
         if not guard.created_new:
+            # Ask the first instance to come forward: a later instance only ever sets the event
+            # (CreateEventExW with MODIFY_STATE opens the existing one with just that right).
+            with sh.Event.create(name=f"{name}-activate", access=sh.EventAccess.MODIFY_STATE) as activate:
+                activate.set()
             return ALREADY_RUNNING  # opening the existing mutex never takes ownership
         print(f"first instance: owns {name} with access {guard.granted_access}")
         try:
-            second = run_second_instance(name)
-            print(f"second instance: exited with {second} (another instance is running)")
+            serve_as_first(name)
         finally:
             guard.release()
     return 0
+
+
+def serve_as_first(name: str) -> None:
+    # The first instance waits for the event (SYNCHRONIZE) and resets itself (MODIFY_STATE);
+    # at most two helper runs at once (a semaphore, CreateSemaphoreExW with the same two rights);
+    # a timer of its own gives up after 30 s (CreateWaitableTimerExW).
+    both = sh.EventAccess.SYNCHRONIZE | sh.EventAccess.MODIFY_STATE
+    slots_access = sh.SemaphoreAccess.SYNCHRONIZE | sh.SemaphoreAccess.MODIFY_STATE
+    timer_access = sh.TimerAccess.SYNCHRONIZE | sh.TimerAccess.MODIFY_STATE
+    with (
+        sh.Event.create(name=f"{name}-activate", access=both) as activate,
+        sh.Semaphore.create(2, 2, name=f"{name}-helpers", access=slots_access) as helpers,
+        sh.WaitableTimer.create(access=timer_access) as give_up,
+    ):
+        give_up.set(30)
+        with helpers.acquire(timeout=1):
+            second = run_second_instance(name)
+        print(f"second instance: exited with {second} (another instance is running)")
+        asked = sh.wait_any([activate, give_up], timeout=0)
+        print(f"the second instance asked this one to come forward: {asked == 0}")
 
 
 def run_second_instance(name: str) -> int:

@@ -76,6 +76,7 @@ EXPECTED: dict[str, list[str]] = {
     "single_instance.py": [
         "first instance: owns Local\\safehandles-example-single-instance-",
         "second instance: exited with 3 (another instance is running)",
+        "the second instance asked this one to come forward: True",
         "after it closed: a new instance is first again: True",
     ],
     "shared_mapping.py": [
