@@ -173,9 +173,6 @@ class ServiceState(NamedIntEnum):
     PAUSE_PENDING = 6
     PAUSED = 7
 
-    def __str__(self) -> str:
-        return self.name
-
 
 class ServiceType(NamedIntFlag):
     """Service types (winnt.h, SERVICE_KERNEL_DRIVER ...)."""
@@ -212,9 +209,6 @@ class ServiceStartType(NamedIntEnum):
     DEMAND = 3
     DISABLED = 4
 
-    def __str__(self) -> str:
-        return self.name
-
 
 class ServiceErrorControl(NamedIntEnum):
     """What happens when a service fails to start at boot (winnt.h, SERVICE_ERROR_*); prints as its name."""
@@ -223,9 +217,6 @@ class ServiceErrorControl(NamedIntEnum):
     NORMAL = 1
     SEVERE = 2
     CRITICAL = 3
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ServiceControl(NamedIntEnum):

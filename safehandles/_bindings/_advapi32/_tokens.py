@@ -211,9 +211,6 @@ class IntegrityLevel(NamedIntEnum):
     SYSTEM = 0x4000
     PROTECTED_PROCESS = 0x5000
 
-    def __str__(self) -> str:
-        return self.name
-
 
 class ElevationType(NamedIntEnum):
     """TOKEN_ELEVATION_TYPE (winnt.h): how a token stands to UAC.
@@ -226,9 +223,6 @@ class ElevationType(NamedIntEnum):
     DEFAULT = 1
     FULL = 2
     LIMITED = 3
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class GroupAttribute(NamedIntFlag):
