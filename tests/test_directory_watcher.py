@@ -305,4 +305,6 @@ def test_close_while_awaiting_raises_object_disposed(tmp_path: Path) -> None:
             await watcher.changes_async(timeout=10)
 
     asyncio.run(main())
-    assert not probes.is_open(value)
+    # Wine reuses a freed value at once, and the loop's and the wait thread's first handles
+    # (Winsock's event, a thread's locks) may take it: gone means no File there any more.
+    assert not probes.is_open(value) or probes.type_name(value) != "File"
