@@ -92,7 +92,7 @@ async def main_async(spool: Path) -> None:
             task.cancel()  # cancels the pending connect and the watcher's wait (its read stays armed)
         await asyncio.gather(serving, watching, return_exceptions=True)
         # What the watcher task had not reported yet: its read stayed armed, so nothing is lost.
-        while batch := await watcher.changes_async(timeout=0.5):
+        while batch := await watcher.changes_async(timeout=2):
             for change in batch:
                 if change.action is sh.ChangeAction.ADDED:
                     print(f"watcher: spooled {change.path}")
