@@ -20,7 +20,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "safehandles"
 EXEMPT_PACKAGES = ("_core", "_bindings")
 #: The names under which the package reaches native code: the DLLs, and cffi itself.
 NATIVE_MODULES = frozenset({"kernel32", "advapi32", "ws2_32", "ntdll", "user32", "ffi"})
-EXEMPT_FUNCTIONS = frozenset({"release_handle"})
+#: The release paths: the core runs them once, after the last reference is gone.
+EXEMPT_FUNCTIONS = frozenset({"release_handle", "_release_by_close"})
+#: A kind's destroyer (``self._destroy(value)``) is a native call too.
+DESTROYERS = frozenset({"_destroy"})
 
 
 def _is_raw_value(node: ast.expr) -> bool:
@@ -77,6 +80,7 @@ def _violations(source: str, filename: str) -> list[str]:
                 and isinstance(callee.value, ast.Name)
                 and callee.value.id in NATIVE_MODULES
             ) or (isinstance(callee, ast.Name) and callee.id in native_names)
+            native = native or (isinstance(callee, ast.Attribute) and callee.attr in DESTROYERS)
             arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
             inside = [sub for argument in arguments for sub in ast.walk(argument)]
             if native and any(_is_raw_value(sub) for sub in inside):  # type: ignore[arg-type]
@@ -113,6 +117,7 @@ def test_no_module_hands_a_raw_wrapped_value_to_a_native_function() -> None:
         "def f(heap, _alloc=kernel32.HeapAlloc):\n    return _alloc(heap._value, 0, 1)",
         "def f(h):\n    return ws2_32.send(s=h._value)",
         "ffi.new('HANDLE[]', [h.dangerous_get_handle() for h in handles])",
+        "def close_now(h):\n    h._destroy(h._value)",
     ],
 )
 def test_the_check_finds_each_spelling(source: str) -> None:
