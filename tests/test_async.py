@@ -397,6 +397,39 @@ def test_read_async_of_a_long_message_arrives_in_parts(
         assert run(main()) == [b"0123", b"4567", b"89"]
 
 
+@pytest.mark.parametrize("message", [False, True], ids=["byte", "message"])
+def test_an_operation_done_at_once_queues_no_packet_and_starts_no_thread(
+    message: bool, run: Callable[[Coroutine[Any, Any, Any]], Any]
+) -> None:
+    """FILE_SKIP_COMPLETION_PORT_ON_SUCCESS: a write with room and a read of data already there
+    are done as they start; so is a message-mode read that returns ERROR_MORE_DATA at once."""
+    from safehandles._async._port import dispatcher
+
+    server, client = _pipe_pair(message=message)
+    with server, client:
+        _idle()
+
+        async def main() -> list[Any]:
+            seen: list[Any] = [await client.write_async(b"0123456789")]
+            seen += [await server.read_async(4), await server.read_async(100)]
+            seen.append(dispatcher.thread)
+            return seen
+
+        assert run(main()) == [10, b"0123", b"456789", None]
+        port = dispatcher._port
+        assert port is not None
+        assert port.get(timeout=0) is None  # nothing was queued for them
+
+        async def pending() -> bytes:  # a later read that must wait still gets its own packet
+            reading = asyncio.ensure_future(server.read_async(100))
+            await asyncio.sleep(0.05)
+            assert not reading.done()
+            await client.write_async(b"later")
+            return await reading
+
+        assert run(pending()) == b"later"
+
+
 def test_file_offsets_and_the_wrappers_own_position(
     tmp_path: Path, run: Callable[[Coroutine[Any, Any, Any]], Any]
 ) -> None:

@@ -10,12 +10,21 @@ operation instead of freeing the value under it), the buffer, and the
 call to the dequeued packet, so neither a cancelled task, a dropped
 coroutine, a closed loop nor the garbage collector can free them early.
 
-How a start is read (as Windows documents it, and as asyncio's proactor reads
-it): TRUE, ``ERROR_IO_PENDING`` and ``ERROR_MORE_DATA`` (a message longer than
-the buffer) all queue a packet, which is the result to wait for. Any other
-error means the operation never started and no packet will come:
-``ERROR_HANDLE_EOF`` and ``ERROR_BROKEN_PIPE`` are a read's end of data,
-``ERROR_PIPE_CONNECTED`` is a connect that was done before it began.
+How a start is read (as Windows documents it): ``ERROR_IO_PENDING`` always
+queues a packet, the result to wait for. TRUE and ``ERROR_MORE_DATA`` (a
+message longer than the buffer) mean the operation is already done: on a
+handle the port skips for such requests (see ``_port``, the usual case) no
+packet follows and the result is read from the ``OVERLAPPED`` at once, with
+no hand-off to the loop; on one whose mode Windows refused, a packet
+follows as for a pending one. Any other error means the operation never
+started and no packet will come: ``ERROR_HANDLE_EOF`` and
+``ERROR_BROKEN_PIPE`` are a read's end of data, ``ERROR_PIPE_CONNECTED`` is
+a connect that was done before it began.
+
+An operation done at once returns without yielding to the loop, as
+``StreamReader.read`` does with data already buffered: a coroutine that
+reads a cached file in a loop should ``await asyncio.sleep(0)`` now and then
+if other tasks must run meanwhile.
 
 The synchronous ``read()``, ``write()`` and ``connect()`` of an overlapped
 handle issue the same operation with an event of their own whose low bit is
@@ -46,8 +55,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Outcome", "perform", "perform_sync"]
 
-#: How a start says a packet will follow.
+#: How a start says a packet will follow (on a handle that does not skip the port on success).
 _QUEUED: Final = frozenset({WinError.SUCCESS, WinError.IO_PENDING, WinError.MORE_DATA})
+#: How a start says the operation is already done.
+_DONE_AT_ONCE: Final = frozenset({WinError.SUCCESS, WinError.MORE_DATA})
 _INFINITE: Final = 0xFFFF_FFFF
 
 #: ``start(value, overlapped) -> BOOL``: the native call that begins the operation.
@@ -130,7 +141,7 @@ async def perform(handle: KernelHandle, start: Start, buffer: object, offset: in
     reference = LastingReference(handle)
     operation = _Operation(loop, reference, buffer, offset)
     try:
-        dispatcher.bind(handle, reference)
+        skips = dispatcher.bind(handle, reference)
         dispatcher.expect(operation)
     except BaseException:
         reference.release()
@@ -143,7 +154,13 @@ async def perform(handle: KernelHandle, start: Start, buffer: object, offset: in
         operation._settle()
         raise
     error = 0 if started else last_error()
-    if error in _QUEUED:
+    if skips and error in _DONE_AT_ONCE:  # done already, and no packet will come
+        dispatcher.unexpect(operation)
+        operation.outcome = Outcome(error, int(operation.overlapped.InternalHigh))
+        operation.finished = True
+        operation._settle()
+    elif error in _QUEUED:
+        dispatcher.serve()
         if operation.disposed:  # a close came between track() and the start: its cancel found nothing yet
             operation.cancel(disposed=True)
         await operation.settled()
@@ -191,11 +208,12 @@ def perform_sync(handle: KernelHandle, start: Start, buffer: object, offset: int
     def run(value: int, event: int) -> Outcome:
         overlapped.hEvent = event | 1  # the low bit: no packet to a port the handle may be bound to
         if start(value, overlapped):
-            error = 0
-        else:
-            error = last_error()
-            if error not in _QUEUED:
-                return Outcome(error, 0)
+            return Outcome(WinError.SUCCESS, int(overlapped.InternalHigh))  # done at once: no wait
+        error = last_error()
+        if error == WinError.MORE_DATA:
+            return Outcome(error, int(overlapped.InternalHigh))
+        if error not in _QUEUED:
+            return Outcome(error, 0)
         if waited.disposed:  # a close came between track() and the start: its cancel found nothing yet
             kernel32.CancelIoEx(value, overlapped)
         try:

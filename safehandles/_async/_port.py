@@ -9,6 +9,18 @@ lasting reference and wakes the awaiting loop. So a completion is fully
 handled, the native handle released if it was closed meanwhile, even if no
 loop runs any more.
 
+Each associated handle is also set to skip the port when a request
+completes at once (``FILE_SKIP_COMPLETION_PORT_ON_SUCCESS``): a write with
+room in the pipe, or a read of data already there, then costs one call and
+no packet, no thread and no hand-off to a loop. The I/O manager queues no
+packet for a request that was neither pending nor failed; a message-mode
+read that returns ``ERROR_MORE_DATA`` at once is such a request too (its
+status is a warning, ``STATUS_BUFFER_OVERFLOW``, not an error), so
+:func:`perform` treats TRUE and a synchronous ``ERROR_MORE_DATA`` alike as
+done. Where Windows refuses the mode (a socket behind a layered provider
+that does not hand out IFS handles), the handle keeps the packets and
+everything goes through the port.
+
 The port lives as long as the process: an association cannot be undone or
 moved to another port, so a handle associated with a port that closed could
 never complete again. It is one handle, like Winsock's event. The thread,
@@ -26,6 +38,7 @@ from typing import TYPE_CHECKING, Final, Protocol
 
 from .._bindings._constants import NULL, WinError
 from .._bindings._errors import last_error, raise_winerror
+from .._bindings._kernel32._io import CompletionNotificationMode
 from .._bindings._native import ffi, kernel32
 from .._core._safehandle import LastingReference, _report_unraisable
 from .._kinds._files._completion_port import IoCompletionPort
@@ -59,6 +72,8 @@ class _Dispatcher:
         self._expected: dict[int, Expected] = {}
         #: Handles already associated with the port (an association cannot be made twice).
         self._bound: weakref.WeakSet[KernelHandle] = weakref.WeakSet()
+        #: Those of them whose requests that complete at once queue no packet.
+        self._skipping: weakref.WeakSet[KernelHandle] = weakref.WeakSet()
 
     @property
     def thread(self) -> threading.Thread | None:
@@ -74,10 +89,14 @@ class _Dispatcher:
                 atexit.register(self._stop)
             return self._port
 
-    def bind(self, handle: KernelHandle, reference: LastingReference) -> None:
-        """Associate *handle* with the port, once (its copies share the association)."""
+    def bind(self, handle: KernelHandle, reference: LastingReference) -> bool:
+        """Associate *handle* with the port, once (its copies share the association).
+
+        Returns whether a request on it that completes at once queues no
+        packet (``FILE_SKIP_COMPLETION_PORT_ON_SUCCESS`` is set).
+        """
         if handle in self._bound:
-            return
+            return handle in self._skipping
         port = self._open_port()
         result = port._call(lambda value: reference.call(kernel32.CreateIoCompletionPort, value, 0, 0))
         if result == NULL:
@@ -90,17 +109,33 @@ class _Dispatcher:
                 )
             raise_winerror("CreateIoCompletionPort", error)
         self._bound.add(handle)
+        skip = CompletionNotificationMode.SKIP_COMPLETION_PORT_ON_SUCCESS
+        if reference.call(kernel32.SetFileCompletionNotificationModes, skip):
+            self._skipping.add(handle)
+            return True
+        return False
 
     def share_binding(self, original: KernelHandle, copy: KernelHandle) -> None:
         """*copy* names the same file object as *original*, so it shares its association."""
         if original in self._bound:
             self._bound.add(copy)
+        if original in self._skipping:  # the mode, too, is the file object's
+            self._skipping.add(copy)
 
     def expect(self, operation: Expected) -> None:
-        """Wait for *operation*'s packet; register it before the operation starts."""
-        port = self._open_port()
+        """Wait for *operation*'s packet; register it before the operation starts.
+
+        Then :meth:`unexpect` it if it failed or was done at once, or
+        :meth:`serve` it if a packet will come.
+        """
+        self._open_port()
         with self._lock:
             self._expected[operation.address] = operation
+
+    def serve(self) -> None:
+        """A packet will come: make sure the thread runs (the packet waits in the port until then)."""
+        port = self._open_port()
+        with self._lock:
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._serve, args=(port,), name="safehandles-completions", daemon=True
@@ -108,7 +143,7 @@ class _Dispatcher:
                 self._thread.start()
 
     def unexpect(self, operation: Expected) -> None:
-        """*operation* failed as it started: no packet will come for it."""
+        """*operation* failed as it started, or was done at once: no packet will come for it."""
         with self._lock:
             self._expected.pop(operation.address, None)
 

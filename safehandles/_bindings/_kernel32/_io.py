@@ -31,6 +31,8 @@ typedef struct _OVERLAPPED_ENTRY {
 BOOL GetQueuedCompletionStatusEx(HANDLE CompletionPort, OVERLAPPED_ENTRY *lpCompletionPortEntries,
                                  ULONG ulCount, ULONG *ulNumEntriesRemoved, DWORD dwMilliseconds,
                                  BOOL fAlertable);
+/* winbase.h; once set on a file object a mode cannot be removed. */
+BOOL SetFileCompletionNotificationModes(HANDLE FileHandle, BYTE Flags); /* UCHAR */
 """
 
 
@@ -50,6 +52,15 @@ class IoCompletionAccess(NamedIntFlag):
     WRITE_OWNER = StandardAccess.WRITE_OWNER.value
     SYNCHRONIZE = StandardAccess.SYNCHRONIZE.value
     ALL_ACCESS = StandardAccess.ALL.value | 0x3
+
+
+class CompletionNotificationMode(NamedIntFlag):
+    """``SetFileCompletionNotificationModes`` flags (winbase.h FILE_SKIP_*)."""
+
+    #: No packet for a request that completes at once (neither pending nor failed).
+    SKIP_COMPLETION_PORT_ON_SUCCESS = 0x1
+    #: The file object's own event is not set (an explicit OVERLAPPED event still is).
+    SKIP_SET_EVENT_ON_HANDLE = 0x2
 
 
 class CompletionPorts(Protocol):
@@ -84,3 +95,4 @@ class CompletionPorts(Protocol):
         self, CompletionPort: int, dwNumberOfBytesTransferred: int, dwCompletionKey: int, lpOverlapped: int, /
     ) -> int: ...
     def CancelSynchronousIo(self, hThread: int, /) -> int: ...
+    def SetFileCompletionNotificationModes(self, FileHandle: int, Flags: int, /) -> int: ...
