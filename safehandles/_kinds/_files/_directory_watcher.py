@@ -238,6 +238,9 @@ class DirectoryWatcher(WaitableHandle):
     def _arm(self) -> None:
         """Start the next read, holding a reference on the handle until it is collected."""
         read = _Read(self._size)
+        # A bare reference, not a LastingReference: that would hold the watcher object itself, and
+        # _armed_reads would then keep a dropped watcher alive for ever instead of letting its
+        # finalizer cancel the read and close it.
         self.dangerous_add_ref()  # ObjectDisposedError if closed; given back when the read is collected
         with _armed_lock:
             _armed_reads.add(read)
