@@ -13,7 +13,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import safehandles as sh
@@ -102,35 +101,9 @@ async def main_async(spool: Path) -> None:
 def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         asyncio.run(main_async(Path(name)))
-    time.sleep(1)  # the library's wait threads end half a second after their last wait
-
-
-async def start_the_machinery(folder: Path) -> None:
-    """Make the process's first use of what lasts beyond any one program's handles.
-
-    The library's completion port opens at the first overlapped operation and
-    stays until exit; its wait threads' module and Python's thread pool make
-    their locks on first use. Done before the leak check, so that the check
-    counts only what the program itself opens.
-    """
-    with (
-        sh.File.open(
-            folder / "warm-up",
-            access="w",
-            disposition=sh.CreationDisposition.CREATE_NEW,
-            delete_on_close=True,
-            overlapped=True,
-        ) as file,
-        sh.Event.create(initial_state=True) as ready,
-    ):
-        await file.write_async(b"x")
-        await ready.wait_async(1)
-    await asyncio.to_thread(int)
 
 
 if __name__ == "__main__":
-    with tempfile.TemporaryDirectory() as name:
-        asyncio.run(start_the_machinery(Path(name)))
     # safehandles' own leak check: what the program left open (with where it was created),
     # and what it dropped without closing (closed by finalizers, warned about with ResourceWarning).
     with sh.LeakCheck() as leaks:

@@ -119,9 +119,14 @@ class LeakCheck:
         """Remember what is open now (and start recording what gets forgotten)."""
         _warm_up()
         if "asyncio" in sys.modules:
-            # The async machinery's modules make their locks (kernel semaphores on CPython
-            # 3.11 and 3.12) when first imported: let that happen before, not inside, the check.
-            for module in ("safehandles._async._io", "safehandles._async._waits"):
+            # The async machinery's modules, and the thread pool behind asyncio's default
+            # executor (run_in_executor(None), to_thread), make lasting locks (kernel semaphores
+            # on CPython 3.11 and 3.12) when first imported: let that happen before the check.
+            for module in (
+                "safehandles._async._io",
+                "safehandles._async._waits",
+                "concurrent.futures.thread",
+            ):
                 importlib.import_module(module)
         self._was_tracking = is_tracking()
         if not self._was_tracking:
