@@ -649,6 +649,53 @@ def concurrent_waits() -> dict[str, float | str]:
     return figures
 
 
+IMPORT_ROUNDS = 11
+_IMPORT_CHILD = """
+import sys, time
+sys.path.insert(0, {root!r})
+import site
+for folder in list(sys.path):
+    if folder.endswith("site-packages"):
+        site.addsitedir(folder)  # what site does at start-up; pywin32.pth sets up its DLL directory
+start = time.perf_counter()
+{statement}
+print(time.perf_counter() - start)
+"""
+
+
+def import_time() -> dict[str, float]:
+    """``import safehandles`` against pywin32's three-module import: a fresh process each, with bytecode.
+
+    A first run of each statement writes its bytecode and is not counted; then
+    interleaved rounds (each statement once per round, in turn), the median of each.
+    """
+    import subprocess
+
+    statements = {
+        "import safehandles, fresh process (ms)": "import safehandles",
+        "import safehandles + first kind (sh.Event), fresh process (ms)": (
+            "import safehandles; safehandles.Event"
+        ),
+        "import win32event, win32file, win32api, fresh process (ms)": (
+            "import win32event, win32file, win32api"
+        ),
+    }
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    root = str(Path(__file__).resolve().parent.parent)
+
+    def run(statement: str) -> subprocess.CompletedProcess[str]:
+        code = _IMPORT_CHILD.format(root=root, statement=statement)
+        command = [sys.executable, "-c", code]
+        return subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
+
+    usable = {name: statement for name, statement in statements.items() if run(statement).returncode == 0}
+    times: dict[str, list[float]] = {name: [] for name in usable}
+    for _ in range(IMPORT_ROUNDS):
+        for name, statement in usable.items():
+            times[name].append(float(run(statement).stdout.split()[-1]) * 1e3)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def main() -> None:
     results: dict[str, Any] = {"python": sys.version.split()[0], "platform": sys.platform}
     if sys.argv[2:] == ["--async"]:  # a process of its own: a fresh interpreter for the loops
@@ -658,6 +705,7 @@ def main() -> None:
             results.update(concurrent_waits())
         Path(sys.argv[1]).write_text(json.dumps(results))
         return
+    results.update(import_time())
     results["raw cffi call, user mode (ns)"] = raw_call()
     results.update(core())
     if IS_WINDOWS:

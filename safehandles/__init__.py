@@ -32,218 +32,225 @@ where each was made; the ``safehandles.pytest_plugin`` fails tests that leak;
 The package imports on every OS with the same types, so a mypy run gives the
 same answer on Linux and Windows; creating a Windows object elsewhere raises
 ``UnsupportedPlatformError``.
+
+Importing the package loads none of it: each public name loads with its module
+the first time it is used (``sh.Event``, ``from safehandles import Event``),
+so a script pays for the kinds it uses and nothing else, and every name still
+reports ``safehandles`` as its module (see ``safehandles._surface``).
 """
 
 from __future__ import annotations
 
-import types as _types
-import typing as _typing
+from ._surface import Publisher as _Publisher
 
-from ._bindings._advapi32._eventlog import EventType
-from ._bindings._advapi32._registry import (
-    KeyAccess,
-    ValueType,
-)
-from ._bindings._advapi32._services import (
-    ServiceAccess,
-    ServiceControl,
-    ServiceControlsAccepted,
-    ServiceErrorControl,
-    ServiceManagerAccess,
-    ServiceStartType,
-    ServiceState,
-    ServiceStateFilter,
-    ServiceType,
-)
-from ._bindings._advapi32._tokens import (
-    ElevationType,
-    GroupAttribute,
-    ImpersonationLevel,
-    IntegrityLevel,
-    PrivilegeAttribute,
-    RestrictedTokenFlag,
-    SidNameUse,
-    TokenAccess,
-    TokenType,
-    WellKnownSid,
-)
-from ._bindings._constants import (
-    EventAccess,
-    GenericAccess,
-    HeapOption,
-    MutexAccess,
-    ProcessAccess,
-    SemaphoreAccess,
-    StandardAccess,
-    ThreadAccess,
-    TimerAccess,
-)
-from ._bindings._kernel32._comm import (
-    Parity,
-    StopBits,
-)
-from ._bindings._kernel32._console import ConsoleMode
-from ._bindings._kernel32._files import (
-    ChangeFilter,
-    CreationDisposition,
-    FileAccess,
-    FileAttribute,
-    FileFlag,
-    FileShare,
-    FileType,
-)
-from ._bindings._kernel32._io import IoCompletionAccess
-from ._bindings._kernel32._jobs import (
-    JobAccess,
-    JobLimit,
-    JobMessage,
-    JobUiLimit,
-)
-from ._bindings._kernel32._mapping import (
-    FileMapAccess,
-    PageProtection,
-)
-from ._bindings._kernel32._memory_notifications import MemoryCondition
-from ._bindings._kernel32._modules import LoadFlag
-from ._bindings._kernel32._pipes import PipeDirection
-from ._bindings._kernel32._processes import CreationFlag
-from ._bindings._user32 import (
-    DesktopAccess,
-    WindowStationAccess,
-)
-from ._bindings._ws2_32 import (
-    AddressFamily,
-    Ipv6Option,
-    ShutdownHow,
-    SocketKind,
-    SocketOption,
-    SocketOptionLevel,
-    SocketProtocol,
-    TcpOption,
-)
-from ._core._errors import (
-    AbandonedMutexError,
-    ObjectDisposedError,
-    UnsupportedPlatformError,
-)
-from ._core._safehandle import (
-    SafeHandle,
-    SafeHandleMinusOneIsInvalid,
-    SafeHandleZeroOrMinusOneIsInvalid,
-)
-from ._diagnostics._census import (
-    HandleInfo,
-    handle_census,
-    list_handles,
-)
-from ._diagnostics._counts import process_handle_count
-from ._diagnostics._leak_check import LeakCheck
-from ._diagnostics._tracking import (
-    KindDiff,
-    OpenedHandle,
-    Snapshot,
-    is_tracking,
-    snapshot,
-    start_tracking,
-    stop_tracking,
-)
-from ._kinds._files._change import ChangeNotification
-from ._kinds._files._comm import (
-    CommDevice,
-    CommSettings,
-    CommTimeouts,
-)
-from ._kinds._files._completion_port import (
-    CompletionStatus,
-    IoCompletionPort,
-)
-from ._kinds._files._console import (
-    ConsoleInput,
-    ConsoleScreenBuffer,
-)
-from ._kinds._files._directory_watcher import (
-    ChangeAction,
-    DirectoryChange,
-    DirectoryWatcher,
-)
-from ._kinds._files._file import File
-from ._kinds._files._find import (
-    FindEntry,
-    FindFile,
-)
-from ._kinds._files._mailslot import (
-    Mailslot,
-    MailslotInfo,
-)
-from ._kinds._files._mapping import (
-    FileMapping,
-    MappedView,
-)
-from ._kinds._files._pipe import (
-    NamedPipeServer,
-    Pipe,
-    PipeEnd,
-)
-from ._kinds._files._resource_update import ResourceUpdate
-from ._kinds._network._sockaddr import SocketAddress
-from ._kinds._network._socket import Socket
-from ._kinds._processes._heap import Heap
-from ._kinds._processes._job import (
-    Job,
-    JobAccounting,
-    JobLimits,
-    JobNotification,
-)
-from ._kinds._processes._memory_notification import MemoryResourceNotification
-from ._kinds._processes._module import Module
-from ._kinds._processes._process import Process
-from ._kinds._processes._spawn import (
-    Redirect,
-    Spawned,
-    spawn,
-)
-from ._kinds._processes._thread import Thread
-from ._kinds._security._desktop import (
-    Desktop,
-    WindowStation,
-)
-from ._kinds._security._token import (
-    AccessToken,
-    Account,
-    Privilege,
-    TokenGroup,
-    account_of,
-)
-from ._kinds._sync._event import Event
-from ._kinds._sync._mutex import Mutex
-from ._kinds._sync._semaphore import Semaphore
-from ._kinds._sync._timer import WaitableTimer
-from ._kinds._sync._wait import (
-    wait_all,
-    wait_any,
-    wait_any_async,
-)
-from ._kinds._system._eventlog import (
-    EventLog,
-    EventRecord,
-    EventSource,
-)
-from ._kinds._system._registry import RegistryKey
-from ._kinds._system._registry_values import RegistryValue
-from ._kinds._system._service import (
-    Service,
-    ServiceConfig,
-    ServiceEntry,
-    ServiceManager,
-    ServiceStatus,
-)
-from ._version import __version__
-from ._win32._guard import Acquired
-from ._win32._handles import (
-    KernelHandle,
-    WaitableHandle,
-    Win32Handle,
-)
+# Checkers see every public name's real definition here; at run time each is imported on first use.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ._bindings._advapi32._eventlog import EventType
+    from ._bindings._advapi32._registry import (
+        KeyAccess,
+        ValueType,
+    )
+    from ._bindings._advapi32._services import (
+        ServiceAccess,
+        ServiceControl,
+        ServiceControlsAccepted,
+        ServiceErrorControl,
+        ServiceManagerAccess,
+        ServiceStartType,
+        ServiceState,
+        ServiceStateFilter,
+        ServiceType,
+    )
+    from ._bindings._advapi32._tokens import (
+        ElevationType,
+        GroupAttribute,
+        ImpersonationLevel,
+        IntegrityLevel,
+        PrivilegeAttribute,
+        RestrictedTokenFlag,
+        SidNameUse,
+        TokenAccess,
+        TokenType,
+        WellKnownSid,
+    )
+    from ._bindings._constants import (
+        EventAccess,
+        GenericAccess,
+        HeapOption,
+        MutexAccess,
+        ProcessAccess,
+        SemaphoreAccess,
+        StandardAccess,
+        ThreadAccess,
+        TimerAccess,
+    )
+    from ._bindings._kernel32._comm import (
+        Parity,
+        StopBits,
+    )
+    from ._bindings._kernel32._console import ConsoleMode
+    from ._bindings._kernel32._files import (
+        ChangeFilter,
+        CreationDisposition,
+        FileAccess,
+        FileAttribute,
+        FileFlag,
+        FileShare,
+        FileType,
+    )
+    from ._bindings._kernel32._io import IoCompletionAccess
+    from ._bindings._kernel32._jobs import (
+        JobAccess,
+        JobLimit,
+        JobMessage,
+        JobUiLimit,
+    )
+    from ._bindings._kernel32._mapping import (
+        FileMapAccess,
+        PageProtection,
+    )
+    from ._bindings._kernel32._memory_notifications import MemoryCondition
+    from ._bindings._kernel32._modules import LoadFlag
+    from ._bindings._kernel32._pipes import PipeDirection
+    from ._bindings._kernel32._processes import CreationFlag
+    from ._bindings._user32 import (
+        DesktopAccess,
+        WindowStationAccess,
+    )
+    from ._bindings._ws2_32 import (
+        AddressFamily,
+        Ipv6Option,
+        ShutdownHow,
+        SocketKind,
+        SocketOption,
+        SocketOptionLevel,
+        SocketProtocol,
+        TcpOption,
+    )
+    from ._core._errors import (
+        AbandonedMutexError,
+        ObjectDisposedError,
+        UnsupportedPlatformError,
+    )
+    from ._core._safehandle import (
+        SafeHandle,
+        SafeHandleMinusOneIsInvalid,
+        SafeHandleZeroOrMinusOneIsInvalid,
+    )
+    from ._diagnostics._census import (
+        HandleInfo,
+        handle_census,
+        list_handles,
+    )
+    from ._diagnostics._counts import process_handle_count
+    from ._diagnostics._leak_check import LeakCheck
+    from ._diagnostics._tracking import (
+        KindDiff,
+        OpenedHandle,
+        Snapshot,
+        is_tracking,
+        snapshot,
+        start_tracking,
+        stop_tracking,
+    )
+    from ._kinds._files._change import ChangeNotification
+    from ._kinds._files._comm import (
+        CommDevice,
+        CommSettings,
+        CommTimeouts,
+    )
+    from ._kinds._files._completion_port import (
+        CompletionStatus,
+        IoCompletionPort,
+    )
+    from ._kinds._files._console import (
+        ConsoleInput,
+        ConsoleScreenBuffer,
+    )
+    from ._kinds._files._directory_watcher import (
+        ChangeAction,
+        DirectoryChange,
+        DirectoryWatcher,
+    )
+    from ._kinds._files._file import File
+    from ._kinds._files._find import (
+        FindEntry,
+        FindFile,
+    )
+    from ._kinds._files._mailslot import (
+        Mailslot,
+        MailslotInfo,
+    )
+    from ._kinds._files._mapping import (
+        FileMapping,
+        MappedView,
+    )
+    from ._kinds._files._pipe import (
+        NamedPipeServer,
+        Pipe,
+        PipeEnd,
+    )
+    from ._kinds._files._resource_update import ResourceUpdate
+    from ._kinds._network._sockaddr import SocketAddress
+    from ._kinds._network._socket import Socket
+    from ._kinds._processes._heap import Heap
+    from ._kinds._processes._job import (
+        Job,
+        JobAccounting,
+        JobLimits,
+        JobNotification,
+    )
+    from ._kinds._processes._memory_notification import MemoryResourceNotification
+    from ._kinds._processes._module import Module
+    from ._kinds._processes._process import Process
+    from ._kinds._processes._spawn import (
+        Redirect,
+        Spawned,
+        spawn,
+    )
+    from ._kinds._processes._thread import Thread
+    from ._kinds._security._desktop import (
+        Desktop,
+        WindowStation,
+    )
+    from ._kinds._security._token import (
+        AccessToken,
+        Account,
+        Privilege,
+        TokenGroup,
+        account_of,
+    )
+    from ._kinds._sync._event import Event
+    from ._kinds._sync._mutex import Mutex
+    from ._kinds._sync._semaphore import Semaphore
+    from ._kinds._sync._timer import WaitableTimer
+    from ._kinds._sync._wait import (
+        wait_all,
+        wait_any,
+        wait_any_async,
+    )
+    from ._kinds._system._eventlog import (
+        EventLog,
+        EventRecord,
+        EventSource,
+    )
+    from ._kinds._system._registry import RegistryKey
+    from ._kinds._system._registry_values import RegistryValue
+    from ._kinds._system._service import (
+        Service,
+        ServiceConfig,
+        ServiceEntry,
+        ServiceManager,
+        ServiceStatus,
+    )
+    from ._version import __version__
+    from ._win32._guard import Acquired
+    from ._win32._handles import (
+        KernelHandle,
+        WaitableHandle,
+        Win32Handle,
+    )
 
 __all__ = [
     "AbandonedMutexError",
@@ -393,57 +400,149 @@ __all__ = [
     "wait_any_async",
 ]
 
+# Where each public name is defined: its module, relative to this package, with the names it defines.
+# The same as the imports above (tests/test_import.py checks that the two agree).
+_HOMES: dict[str, tuple[str, ...]] = {
+    "_bindings._advapi32._eventlog": ("EventType",),
+    "_bindings._advapi32._registry": ("KeyAccess", "ValueType"),
+    "_bindings._advapi32._services": (
+        "ServiceAccess",
+        "ServiceControl",
+        "ServiceControlsAccepted",
+        "ServiceErrorControl",
+        "ServiceManagerAccess",
+        "ServiceStartType",
+        "ServiceState",
+        "ServiceStateFilter",
+        "ServiceType",
+    ),
+    "_bindings._advapi32._tokens": (
+        "ElevationType",
+        "GroupAttribute",
+        "ImpersonationLevel",
+        "IntegrityLevel",
+        "PrivilegeAttribute",
+        "RestrictedTokenFlag",
+        "SidNameUse",
+        "TokenAccess",
+        "TokenType",
+        "WellKnownSid",
+    ),
+    "_bindings._constants": (
+        "EventAccess",
+        "GenericAccess",
+        "HeapOption",
+        "MutexAccess",
+        "ProcessAccess",
+        "SemaphoreAccess",
+        "StandardAccess",
+        "ThreadAccess",
+        "TimerAccess",
+    ),
+    "_bindings._kernel32._comm": ("Parity", "StopBits"),
+    "_bindings._kernel32._console": ("ConsoleMode",),
+    "_bindings._kernel32._files": (
+        "ChangeFilter",
+        "CreationDisposition",
+        "FileAccess",
+        "FileAttribute",
+        "FileFlag",
+        "FileShare",
+        "FileType",
+    ),
+    "_bindings._kernel32._io": ("IoCompletionAccess",),
+    "_bindings._kernel32._jobs": ("JobAccess", "JobLimit", "JobMessage", "JobUiLimit"),
+    "_bindings._kernel32._mapping": ("FileMapAccess", "PageProtection"),
+    "_bindings._kernel32._memory_notifications": ("MemoryCondition",),
+    "_bindings._kernel32._modules": ("LoadFlag",),
+    "_bindings._kernel32._pipes": ("PipeDirection",),
+    "_bindings._kernel32._processes": ("CreationFlag",),
+    "_bindings._user32": ("DesktopAccess", "WindowStationAccess"),
+    "_bindings._ws2_32": (
+        "AddressFamily",
+        "Ipv6Option",
+        "ShutdownHow",
+        "SocketKind",
+        "SocketOption",
+        "SocketOptionLevel",
+        "SocketProtocol",
+        "TcpOption",
+    ),
+    "_core._errors": ("AbandonedMutexError", "ObjectDisposedError", "UnsupportedPlatformError"),
+    "_core._safehandle": ("SafeHandle", "SafeHandleMinusOneIsInvalid", "SafeHandleZeroOrMinusOneIsInvalid"),
+    "_diagnostics._census": ("HandleInfo", "handle_census", "list_handles"),
+    "_diagnostics._counts": ("process_handle_count",),
+    "_diagnostics._leak_check": ("LeakCheck",),
+    "_diagnostics._tracking": (
+        "KindDiff",
+        "OpenedHandle",
+        "Snapshot",
+        "is_tracking",
+        "snapshot",
+        "start_tracking",
+        "stop_tracking",
+    ),
+    "_kinds._files._change": ("ChangeNotification",),
+    "_kinds._files._comm": ("CommDevice", "CommSettings", "CommTimeouts"),
+    "_kinds._files._completion_port": ("CompletionStatus", "IoCompletionPort"),
+    "_kinds._files._console": ("ConsoleInput", "ConsoleScreenBuffer"),
+    "_kinds._files._directory_watcher": ("ChangeAction", "DirectoryChange", "DirectoryWatcher"),
+    "_kinds._files._file": ("File",),
+    "_kinds._files._find": ("FindEntry", "FindFile"),
+    "_kinds._files._mailslot": ("Mailslot", "MailslotInfo"),
+    "_kinds._files._mapping": ("FileMapping", "MappedView"),
+    "_kinds._files._pipe": ("NamedPipeServer", "Pipe", "PipeEnd"),
+    "_kinds._files._resource_update": ("ResourceUpdate",),
+    "_kinds._network._sockaddr": ("SocketAddress",),
+    "_kinds._network._socket": ("Socket",),
+    "_kinds._processes._heap": ("Heap",),
+    "_kinds._processes._job": ("Job", "JobAccounting", "JobLimits", "JobNotification"),
+    "_kinds._processes._memory_notification": ("MemoryResourceNotification",),
+    "_kinds._processes._module": ("Module",),
+    "_kinds._processes._process": ("Process",),
+    "_kinds._processes._spawn": ("Redirect", "Spawned", "spawn"),
+    "_kinds._processes._thread": ("Thread",),
+    "_kinds._security._desktop": ("Desktop", "WindowStation"),
+    "_kinds._security._token": ("AccessToken", "Account", "Privilege", "TokenGroup", "account_of"),
+    "_kinds._sync._event": ("Event",),
+    "_kinds._sync._mutex": ("Mutex",),
+    "_kinds._sync._semaphore": ("Semaphore",),
+    "_kinds._sync._timer": ("WaitableTimer",),
+    "_kinds._sync._wait": ("wait_all", "wait_any", "wait_any_async"),
+    "_kinds._system._eventlog": ("EventLog", "EventRecord", "EventSource"),
+    "_kinds._system._registry": ("RegistryKey",),
+    "_kinds._system._registry_values": ("RegistryValue",),
+    "_kinds._system._service": (
+        "Service",
+        "ServiceConfig",
+        "ServiceEntry",
+        "ServiceManager",
+        "ServiceStatus",
+    ),
+    "_version": ("__version__",),
+    "_win32._guard": ("Acquired",),
+    "_win32._handles": ("KernelHandle", "WaitableHandle", "Win32Handle"),
+}
 
-def _own_annotations_resolved(cls: type) -> dict[str, object] | None:
-    """``cls``'s own annotations, evaluated where they were written; None if it has none,
-    or if one cannot be evaluated (then they stay as written: get_type_hints fails either way)."""
-    written = vars(cls).get("__annotations__")
-    if not written:
-        return None
-    try:
-        hints = _typing.get_type_hints(cls, include_extras=True)
-    except (NameError, TypeError):
-        return None
-    return {name: hints[name] for name in written}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
+_publisher = _Publisher(__name__, _HOMES, globals())
+_publisher.install()
+
+if not TYPE_CHECKING:  # hidden from checkers, which would otherwise accept any attribute of the package
+
+    def __getattr__(name: str) -> object:
+        """A public name's first lookup: import its module, which publishes its names here (PEP 562)."""
+        home = _HOME_OF.get(name)
+        if home is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        module = __import__(f"{__name__}.{home}", fromlist=["_"])
+        if name not in globals():  # loaded past this package's finder, by one put before it
+            _publisher.publish(module)
+        return globals()[name]
+
+    def __dir__() -> list[str]:
+        """Every public name, loaded or not, with the package's other attributes."""
+        return sorted({*globals(), *__all__})
 
 
-def _own_functions(cls: type) -> list[_types.FunctionType]:
-    """The functions written in ``cls``'s body: methods, class and static methods, property accessors."""
-    found: list[object] = []
-    for attribute in vars(cls).values():
-        if isinstance(attribute, (classmethod, staticmethod)):
-            found.append(attribute.__func__)
-        elif isinstance(attribute, property):
-            found += (attribute.fget, attribute.fset, attribute.fdel)
-        else:
-            found.append(attribute)
-    prefix = f"{cls.__qualname__}."
-    return [
-        function
-        for function in found
-        if isinstance(function, _types.FunctionType)
-        and function.__module__ == cls.__module__
-        and function.__qualname__.startswith(prefix)
-    ]
-
-
-# Every public class and function says it comes from ``safehandles``, not from the
-# private module that defines it, so repr(), help(), pickles and generated docs show
-# ``safehandles.Event``; pickles still load, as each is an attribute of this package.
-# A public class's own methods follow it: pydoc (3.11.9, 3.13) marks a method whose
-# module differs from its class's as "from safehandles._kinds._sync._event.Event".
-# typing.get_type_hints(cls) evaluates a class's string annotations in the module that
-# __module__ names, which lacks the private names (and modules such as datetime) they
-# use; so each class's own annotations are resolved first, where they were written, and
-# all of them before any rename, since a class's hints read its bases' modules too.
-# Functions and methods resolve theirs through __globals__, which does not change.
-_public = [obj for obj in map(globals().__getitem__, __all__) if isinstance(obj, (type, _types.FunctionType))]
-_resolved = {cls: _own_annotations_resolved(cls) for cls in _public if isinstance(cls, type)}
-for _obj in _public:
-    if isinstance(_obj, type):
-        for _method in _own_functions(_obj):
-            _method.__module__ = __name__
-        if (_own := _resolved[_obj]) is not None:
-            _obj.__annotations__ = _own
-    _obj.__module__ = __name__
-del _public, _resolved, _obj, _method, _own
+del TYPE_CHECKING

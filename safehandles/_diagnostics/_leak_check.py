@@ -118,6 +118,11 @@ class LeakCheck:
     def start(self) -> None:
         """Remember what is open now (and start recording what gets forgotten)."""
         _warm_up()
+        # Each public name loads with its module on first use, and a module may make a lock (a kernel
+        # semaphore on CPython 3.11 and 3.12) as it loads: load them all before, not inside, the check.
+        package = importlib.import_module("safehandles")
+        for name in package.__all__:
+            getattr(package, name)
         if "asyncio" in sys.modules:
             # The async machinery's modules, and the thread pool behind asyncio's default
             # executor (run_in_executor(None), to_thread), make lasting locks (kernel semaphores
