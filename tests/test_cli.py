@@ -45,3 +45,33 @@ def test_version_option_prints_the_package_version(capsys: pytest.CaptureFixture
         main(["--version"])
     assert caught.value.code == 0
     assert capsys.readouterr().out == f"safehandles {sh.__version__}\n"
+
+
+@pytest.mark.parametrize("command", [[], ["tour"], ["census"], ["watch"]])
+def test_help_has_a_description_and_examples(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main([*command, "--help"])
+    assert caught.value.code == 0
+    text = capsys.readouterr().out
+    usage, description, *_rest = text.split("\n\n")
+    assert usage.startswith(f"usage: safehandles {' '.join(command)}".rstrip())
+    assert len(description.split()) >= 5
+    examples = text.split("examples:\n", 1)[1].splitlines()
+    runs = [line.strip().split("  ")[0] for line in examples if line.startswith("  python")]
+    assert runs
+    for run in runs:
+        # Each example is a command line this parser accepts: the interpreter's
+        # options and the shell's redirection are not the parser's.
+        argv = run.split(">")[0].split("-m safehandles", 1)[1].split()
+        assert argv[: len(command)] == command
+        assert _parses(argv), run
+
+
+def _parses(argv: list[str]) -> bool:
+    from safehandles._cli import _parser
+
+    try:
+        _parser().parse_args(argv)
+    except SystemExit:
+        return False
+    return True
