@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import struct
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+import zlib
 from collections import Counter
+from pathlib import Path
+
+import pytest
 
 from safehandles._cli._chart import THRESHOLD_COLOUR, svg_chart
 from safehandles._cli._watch import Sample, summarize
@@ -70,3 +77,81 @@ def test_the_title_states_the_verdict_and_marks_what_crossed() -> None:
     assert title is not None
     assert title.text == "OK: no handle type of process 42 grew by more than 100"
     assert not calm.findall("svg:circle", _NS)
+
+
+def _decode_png(data: bytes) -> tuple[int, int, list[bytes]]:
+    """Width, height and the RGB rows of an 8-bit RGB or RGBA PNG (enough for Chromium's screenshots)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    offset, idat, header = 8, b"", b""
+    while offset < len(data):
+        length = struct.unpack(">I", data[offset : offset + 4])[0]
+        kind, body = data[offset + 4 : offset + 8], data[offset + 8 : offset + 8 + length]
+        header = body if kind == b"IHDR" else header
+        idat += body if kind == b"IDAT" else b""
+        offset += 12 + length
+    width, height, depth, colour = struct.unpack(">IIBB", header[:10])
+    assert depth == 8
+    assert colour in (2, 6)
+    channels = 3 if colour == 2 else 4
+    stride = width * channels
+    raw = zlib.decompress(idat)
+    rows: list[bytes] = []
+    previous = bytearray(stride)
+    for row in range(height):
+        start = row * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up, corner = previous[i], previous[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif kind == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)) & 0xFF
+        previous = line
+        rows.append(bytes(b for i, b in enumerate(line) if i % channels < 3))
+    return width, height, rows
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="renders with Debian's Chromium on the Linux host")
+def test_the_chart_renders_in_chromium_with_the_threshold_line(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    try:
+        import browser
+    finally:
+        sys.path.pop(0)
+    samples = _samples(8)
+    svg = tmp_path / "chart.svg"
+    svg.write_text(svg_chart(samples, summarize(samples), threshold=10, who="process 42"), encoding="utf-8")
+    png = tmp_path / "chart.png"
+    width, height = (int(ET.parse(svg).getroot().get(side) or 0) for side in ("width", "height"))
+    subprocess.run(
+        [
+            str(browser.chromium()),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            f"--window-size={width},{height}",
+            f"--screenshot={png}",
+            svg.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    got_width, got_height, rows = _decode_png(png.read_bytes())
+    assert (got_width, got_height) == (width, height)
+    pixels = Counter(row[i : i + 3] for row in rows for i in range(0, len(row), 3))
+    white = pixels[b"\xff\xff\xff"]
+    assert 0.5 < white / (width * height) < 0.99, "blank or unreadable"
+    red = bytes.fromhex(THRESHOLD_COLOUR[1:])
+    assert pixels[red] > 200, "the threshold line's colour is missing"
+    # The line spans the plot: its colour shows along one row, not only in the label and marker.
+    longest = max(sum(row[i : i + 3] == red for i in range(0, len(row), 3)) for row in rows)
+    assert longest > 150
