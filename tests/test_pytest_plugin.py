@@ -49,6 +49,11 @@ def test_marker_and_fixture_fail_a_test_that_leaves_a_wrapper_open(pytester: pyt
     assert "test_leak.py" in output
     assert "in test_leaks_a_wrapper" in output
     assert "in test_fixture_form" in output
+    # The creation stacks show the test file's frames alone, not pytest's, pluggy's or the library's.
+    frames = [line.strip() for line in output.splitlines() if line.strip().startswith('File "')]
+    assert frames
+    assert all("test_leak.py" in frame for frame in frames), frames
+    assert "KEEP.append(Leaky())" in output
 
 
 NOTHING_LEAKS = """

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -38,6 +39,8 @@ def run_tour(out: TextIO) -> int:
         say(f"\n{number}. {(step.__doc__ or '').strip()}")
         step(say)
     say("\nDone: every handle the tour opened is closed.")
+    say("\nRead on: docs/design.md (the ownership model), docs/safehandle-semantics.md,")
+    say("docs/kinds.md (every kind), and the site built by `python3 tools/dev.py docs` into site/.")
     return 0
 
 
@@ -123,6 +126,62 @@ def _finalizer(say: Say) -> None:
         say(f"   {warning.category.__name__}: {warning.message}")
 
 
+def _file(say: Say) -> None:
+    """A file: written, read back, and deleted when its handle closes"""
+    path = os.path.join(tempfile.gettempdir(), f"safehandles-tour-{uuid.uuid4().hex[:8]}.txt")
+    with sh.File.open(
+        path, access="rw", disposition=sh.CreationDisposition.CREATE_ALWAYS, delete_on_close=True
+    ) as file:
+        file.write(b"hello from the tour")
+        file.seek(0)
+        say(f"   {file!r}: wrote and read back {file.read()!r}, size {file.size()}")
+    say(f"   closed with delete_on_close=True: the file exists afterwards: {os.path.exists(path)}")
+
+
+def _pipe_and_job(say: Say) -> None:
+    """An anonymous pipe and a child process in a job that ends it on close"""
+    with sh.Pipe.create() as (reader, writer):
+        writer.write(b"ping")
+        say(f"   pipe: wrote b'ping', read back {reader.read(4)!r}")
+    with sh.Job.create() as job:
+        job.set_limits(sh.JobLimits(kill_on_close=True))
+        child = sh.spawn(
+            [sys.executable, "-c", "print('hello from the child')"], stdout=sh.Redirect.PIPE, job=job
+        )
+        with child:
+            output, _ = child.communicate(timeout=30)
+            code = child.process.exit_code
+            say(f"   child {child.pid} in the job printed {output.strip()!r} and exited with {code}")
+        say(f"   job accounting: {job.accounting().total_processes} process(es) ran in it")
+
+
+def _registry(say: Say) -> None:
+    """A registry key under HKEY_CURRENT_USER, created, read and deleted"""
+    name = f"Software\\safehandles-tour-{uuid.uuid4().hex[:8]}"
+    root = sh.RegistryKey.HKEY_CURRENT_USER
+    with root.create(name) as key:
+        key.set_value("count", 3)
+        say(f"   {key!r} created_new={key.created_new}; count -> {key.get_value('count').data!r}")
+    root.delete_subkey(name)
+    say(f"   deleted {name!r}; the predefined root itself is borrowed and never closed")
+
+
+def _leak_tools(say: Say) -> None:
+    """The leak tools: census, tracking and LeakCheck"""
+    # LeakCheck turns tracking on for its block, so each leak comes with its creation stack.
+    before = sh.handle_census()
+    with sh.LeakCheck() as check:
+        kept = sh.Event.create()
+    say(f"   census of this process: {sum(before.values())} handles, {before.most_common(1)[0][0]} the most")
+    say("   LeakCheck around a block that kept an event open reports, with where it was created:")
+    for line in str(check).splitlines()[2:6]:
+        say(f"     {line.strip()}")
+    kept.close()
+    with sh.LeakCheck() as check, sh.Event.create():
+        pass
+    say(f"   and around one that closed it: {check}")
+
+
 STEPS: tuple[Callable[[Say], None], ...] = (
     _event_and_named_mutex,
     _semaphore_and_timer,
@@ -131,4 +190,8 @@ STEPS: tuple[Callable[[Say], None], ...] = (
     _recycled_value,
     _deferred_close,
     _finalizer,
+    _file,
+    _pipe_and_job,
+    _registry,
+    _leak_tools,
 )

@@ -133,5 +133,6 @@ def run_watch(
     (err if fmt is not None else out).write(summary + "\n")
     if svg is not None:
         with open(svg, "w", encoding="utf-8") as chart:
-            chart.write(svg_chart(samples, [g.type_name for g in growths[:5]], title=summary.splitlines()[0]))
+            who = f"process {pid}" if pid is not None else "this process"
+            chart.write(svg_chart(samples, growths, threshold=threshold, who=who))
     return EXIT_GREW if any(g.grew > threshold for g in growths) else 0

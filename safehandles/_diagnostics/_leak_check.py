@@ -16,6 +16,8 @@ import sys
 import time
 import warnings
 from collections import Counter
+from dataclasses import replace
+from pathlib import Path
 
 from typing_extensions import Self
 
@@ -174,6 +176,7 @@ class LeakCheck:
             if not self._was_tracking:
                 stop_tracking()
         forgotten = [str(w.message) for w in self._caught if issubclass(w.category, ResourceWarning)]
+        wrappers = [_in_user_code(diff) for diff in wrappers]
         self.report = _report(wrappers, os_new, forgotten) if wrappers or os_new or forgotten else None
         return self.report
 
@@ -191,6 +194,31 @@ class LeakCheck:
 
     def __str__(self) -> str:
         return self.report if self.report is not None else "nothing left open"
+
+
+# Frames of the test runner and of this library say nothing about where the
+# user's code opened a handle; the report keeps the rest.
+_LIBRARY_DIR = str(Path(__file__).resolve().parent.parent)
+_RUNNER_PARTS = ("_pytest", "pluggy")
+
+
+def _is_user_frame(filename: str) -> bool:
+    path = Path(filename)
+    if str(path.resolve()).startswith(_LIBRARY_DIR):
+        return False
+    return not any(part in _RUNNER_PARTS for part in path.parts)
+
+
+def _in_user_code(diff: KindDiff) -> KindDiff:
+    opened = []
+    for handle in diff.opened:
+        frames = handle.traceback
+        if frames:
+            kept = tuple(frame for frame in frames if _is_user_frame(frame.filename))
+            # A handle opened by the library or the runner alone keeps its whole stack.
+            frames = kept or frames
+        opened.append(replace(handle, traceback=frames))
+    return replace(diff, opened=tuple(opened))
 
 
 def _library_handles() -> set[int]:
