@@ -28,7 +28,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import safehandles as sh
-from safehandles._bindings._native import IS_WINDOWS, ffi, kernel32
+from safehandles.native import IS_WINDOWS, ffi, kernel32
 
 REPEATS = 7
 

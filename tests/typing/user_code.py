@@ -160,3 +160,15 @@ def processes_and_threads() -> None:
         assert_type(sh.Process.spawn(["child"], suspended=True, stdout=sh.Redirect.DEVNULL), sh.Spawned)
         sh.spawn(["child"], stdout=-1)  # type: ignore[arg-type]
         sh.spawn(["child"], job=token)  # type: ignore[arg-type]
+
+
+def hot_loop() -> None:
+    from safehandles import native
+
+    with sh.Heap.create() as heap, heap.borrow() as value:
+        assert_type(value, int)
+        block = native.kernel32.HeapAlloc(value, 0, 64)
+        assert_type(block, int)
+        assert_type(native.kernel32.HeapFree(value, 0, block), int)
+        assert_type(native.last_error(), int)
+        native.kernel32.HeapAlloc(value, 0)  # type: ignore[call-arg]
