@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 import pytest
 
 import safehandles as sh
+from tests.children import run_python
 
 pytestmark = pytest.mark.windows
 
@@ -648,3 +649,35 @@ def test_an_operation_started_while_a_close_waits_for_a_borrow_is_cancelled_not_
             server.read(10)
         assert not _pipe_released(name)
     assert _pipe_released(name)  # the borrow's end released it
+
+
+_EXITS_RIGHT_AFTER_ITS_LAST_OPERATION = r"""
+import asyncio, os
+import safehandles as sh
+
+async def main() -> None:
+    name = rf"\\.\pipe\exit-{os.getpid()}"
+    with sh.NamedPipeServer.create(name, overlapped=True) as server:
+        connected = asyncio.create_task(server.connect_async())
+        with sh.File.open(name, access="rw", overlapped=True) as client:
+            await connected
+            await client.write_async(b"ping")
+            assert await server.read_async(1024) == b"ping"
+    with sh.Event.create() as done:
+        asyncio.get_running_loop().call_later(0.05, done.set)
+        assert await done.wait_async(timeout=5)
+    print("done")
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.windows
+def test_a_program_that_ends_at_once_leaves_the_librarys_own_handles_to_no_one() -> None:
+    # The completion port and the wait thread's event are the library's: at exit they are closed
+    # by the library, quietly, not swept with a ResourceWarning as a forgotten handle would be.
+    result = run_python(_EXITS_RIGHT_AFTER_ITS_LAST_OPERATION, "-W", "error::ResourceWarning")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "done"
+    assert "ResourceWarning" not in result.stderr, result.stderr
+    assert "never closed" not in result.stderr, result.stderr

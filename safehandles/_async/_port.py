@@ -191,6 +191,13 @@ class _Dispatcher:
                 deadline -= 0.01
             port.post(key=_STOP_KEY)
             thread.join(1.0)
+        # The port is the library's own, not a handle the program forgot: close it here, before
+        # the exit sweep would (with a ResourceWarning). A thread still inside its wait holds a
+        # reference, so the handle is released only once that call returns.
+        with self._lock:
+            self._port = None
+        if port is not None:
+            port.close()
 
 
 dispatcher: Final = _Dispatcher()

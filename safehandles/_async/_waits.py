@@ -31,6 +31,7 @@ waited, and the wait thread is not the caller's.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import math
 import threading
@@ -59,6 +60,8 @@ IDLE_SECONDS: Final = 0.5
 
 _lock = threading.Lock()
 _threads: list[_WaitThread] = []
+#: Whether _end_idle_threads is registered to run at exit (once, with the first wait thread).
+_ends_at_exit = [False]
 
 
 #: Wait threads started and not yet returned (an ending one counts until it has closed its event).
@@ -130,6 +133,9 @@ class _WaitThread:
     def start(self) -> None:
         self._thread.start()
 
+    def join(self, timeout: float) -> None:
+        self._thread.join(timeout)
+
     def _round(self) -> tuple[list[int], list[list[tuple[_Wait, int]]], float | None] | None:
         """Under the lock: the values to wait on, who waits on each, the nearest deadline; None to end."""
         now = time.monotonic()
@@ -198,7 +204,7 @@ class _WaitThread:
         done: list[_Wait] = []
         with _lock:
             if result == WaitResult.TIMEOUT and not values:
-                if not self.waits:  # idle: end, unless a wait is being placed right now
+                if not self.waits and not self.ending:  # idle: end, unless a wait is being placed right now
                     self.ending = True
                     _threads.remove(self)
             elif result == WaitResult.FAILED:
@@ -239,12 +245,34 @@ def _place(wait: _Wait) -> None:
                 thread.take(wait)
                 break
         else:
+            if not _ends_at_exit[0]:
+                _ends_at_exit[0] = True
+                atexit.register(_end_idle_threads)  # runs before the exit sweep, registered earlier
             thread = _WaitThread(Event.create())
             thread.take(wait)
             _threads.append(thread)
             _running[0] += 1
             thread.start()
     thread.control.set()
+
+
+def _end_idle_threads() -> None:
+    """At interpreter exit: end the wait threads that wait for nothing, so each closes its own event.
+
+    Those events are the library's, not handles the program forgot, and the
+    exit sweep would close them with a ``ResourceWarning``. A thread that
+    still has waits (the program exits with a ``wait_async`` pending) is left
+    to the sweep, which closes the handles it waits on too.
+    """
+    with _lock:
+        idle = [thread for thread in _threads if not thread.waits]
+        for thread in idle:
+            thread.ending = True
+            _threads.remove(thread)
+    for thread in idle:
+        with contextlib.suppress(ObjectDisposedError):
+            thread.control.set()
+        thread.join(1.0)
 
 
 def _refusal(handle: object) -> str | None:
