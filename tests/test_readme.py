@@ -1,4 +1,8 @@
-"""Every Python example in the README and the docs runs as written, in a fresh interpreter."""
+"""Every Python example in the README and the docs runs as written, in a fresh interpreter.
+
+A ```python block runs unless the line just before it is an HTML comment
+``<!-- not run: REASON -->`` with a reason; such blocks are kept rare.
+"""
 
 from __future__ import annotations
 
@@ -10,25 +14,52 @@ import pytest
 from tests.children import run_python
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOCUMENTS = [
+    ROOT / "README.md",
+    *sorted((ROOT / "docs").glob("*.md")),
+    *sorted((ROOT / "docs" / "guides").glob("*.md")),
+]
+GUIDES = ["getting-started", "ownership", "async", "leaks", "migrating-from-pywin32", "testing-with-wine"]
 _BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
+_NOT_RUN = re.compile(r"<!--\s*not run:\s*(\S.*?)\s*-->\s*\Z")
 
 
-def _examples() -> list[tuple[str, str]]:
-    found = []
+def _examples() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    run, skipped = [], []
     for document in DOCUMENTS:
         text = document.read_text(encoding="utf-8")
+        name = document.relative_to(ROOT).as_posix()
         for number, match in enumerate(_BLOCK.finditer(text), start=1):
             line = text.count("\n", 0, match.start()) + 1
-            found.append((f"{document.name}:{line} (example {number})", match.group(1)))
-    return found
+            where = f"{name}:{line} (example {number})"
+            # The marker must be the last thing before the fence, blank lines aside.
+            before = text[: match.start()].rstrip()
+            marker = _NOT_RUN.search(before)
+            (skipped if marker else run).append((where, marker.group(1) if marker else match.group(1)))
+    return run, skipped
 
 
-EXAMPLES = _examples()
+EXAMPLES, NOT_RUN = _examples()
 
 
-def test_the_readme_has_examples_to_run() -> None:
+def test_the_readme_and_every_guide_have_examples_to_run() -> None:
     assert sum(1 for where, _ in EXAMPLES if where.startswith("README.md")) >= 2
+    for guide in GUIDES:
+        path = f"docs/guides/{guide}.md"
+        assert any(where.startswith(path + ":") for where, _ in EXAMPLES), f"{path} has no example that runs"
+
+
+def test_blocks_left_out_are_few_and_say_why() -> None:
+    assert len(NOT_RUN) <= 3, NOT_RUN
+    for where, reason in NOT_RUN:
+        assert len(reason.split()) >= 3, f"{where}: say why it is not run, not just {reason!r}"
+
+
+def test_the_collector_finds_a_marked_block() -> None:
+    # The marker only skips the block right after it; a block further on still runs.
+    text = "<!-- not run: needs a real service -->\n```python\nx = 1\n```\n\n```python\ny = 2\n```\n"
+    matches = list(_BLOCK.finditer(text))
+    assert [bool(_NOT_RUN.search(text[: m.start()].rstrip())) for m in matches] == [True, False]
 
 
 @pytest.mark.windows
@@ -41,6 +72,6 @@ def test_example_runs(where: str, code: str) -> None:
 
 @pytest.mark.windows
 def test_the_tracking_example_reports_what_the_job_forgot() -> None:
-    (code,) = [code for where, code in EXAMPLES if "run_the_job" in code]
+    (code,) = [code for where, code in EXAMPLES if where.startswith("README.md") and "run_the_job" in code]
     result = run_python(code, "-W", "error")
     assert "Event: 3 opened and not closed" in result.stdout, result.stdout + result.stderr
