@@ -22,6 +22,11 @@ DOCUMENTS = [
 GUIDES = ["getting-started", "ownership", "async", "leaks", "migrating-from-pywin32", "testing-with-wine"]
 _BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
 _NOT_RUN = re.compile(r"<!--\s*not run:\s*(\S.*?)\s*-->\s*\Z")
+# The embeddable Windows CPython used under Wine lists site-packages in its ._pth file
+# without treating it as a site directory, so pywin32's .pth (which puts win32/ and
+# win32/lib/ on the path) is never read; a regular install reads it. The migration
+# guide's examples import pywin32, so its children read it the way an install would.
+_SITE_DIRS = "import site, sys\nfor _d in list(sys.path):\n    if _d.endswith('site-packages'):\n        site.addsitedir(_d)\n"
 
 
 def _examples() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -66,7 +71,7 @@ def test_the_collector_finds_a_marked_block() -> None:
 @pytest.mark.parametrize(("where", "code"), EXAMPLES, ids=[where for where, _ in EXAMPLES])
 def test_example_runs(where: str, code: str) -> None:
     # Warnings are errors: an example that leaks a handle fails with its ResourceWarning.
-    result = run_python(code, "-W", "error")
+    result = run_python(_SITE_DIRS + code, "-W", "error")
     assert result.returncode == 0, f"{where} failed:\n{result.stdout}\n{result.stderr}"
 
 
