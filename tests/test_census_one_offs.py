@@ -37,10 +37,6 @@ def _steps(code: str) -> list[dict[str, int]]:
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
-    with sh.Event.create(name=name):
-        pass
-
-
 def test_the_first_named_object_opens_the_object_directory_for_good() -> None:
     first, second, anonymous = _steps(
         "def named(n):\n"
@@ -72,9 +68,7 @@ def test_the_first_socket_leaves_winsock_an_event_for_good() -> None:
 
 def test_python_locks_hold_a_kernel_semaphore_on_3_11_only() -> None:
     made, freed = _steps(
-        "kept = []\n"
-        "step(lambda: kept.extend(threading.Lock() for _ in range(10)))\n"
-        "step(kept.clear)\n"
+        "kept = []\nstep(lambda: kept.extend(threading.Lock() for _ in range(10)))\nstep(kept.clear)\n"
     )
     if sys.version_info < (3, 12):
         assert made == {"Semaphore": 10}  # one per lock, for the lock's lifetime: not a leak

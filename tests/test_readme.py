@@ -26,7 +26,12 @@ _NOT_RUN = re.compile(r"<!--\s*not run:\s*(\S.*?)\s*-->\s*\Z")
 # without treating it as a site directory, so pywin32's .pth (which puts win32/ and
 # win32/lib/ on the path) is never read; a regular install reads it. The migration
 # guide's examples import pywin32, so its children read it the way an install would.
-_SITE_DIRS = "import site, sys\nfor _d in list(sys.path):\n    if _d.endswith('site-packages'):\n        site.addsitedir(_d)\n"
+_SITE_DIRS = (
+    "import site, sys\n"
+    "for _d in list(sys.path):\n"
+    "    if _d.endswith('site-packages'):\n"
+    "        site.addsitedir(_d)\n"
+)
 
 
 def _examples() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
