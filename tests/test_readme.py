@@ -80,6 +80,28 @@ def test_example_runs(where: str, code: str) -> None:
     assert result.returncode == 0, f"{where} failed:\n{result.stdout}\n{result.stderr}"
 
 
+# Known library bug: the library's own completion port and wait-thread event are still
+# open when a program ends within half a second of its last asynchronous operation, and
+# the exit sweep closes them with a ResourceWarning. Strict: this fails once it is fixed.
+_EXIT_SWEEP_BUG = pytest.mark.xfail(
+    reason="the library's IoCompletionPort/wait Event are swept at exit with a ResourceWarning",
+    strict=True,
+)
+
+
+@pytest.mark.windows
+@pytest.mark.parametrize(
+    ("where", "code"),
+    [pytest.param(w, c, marks=_EXIT_SWEEP_BUG) if "asyncio.run(" in c else (w, c) for w, c in EXAMPLES],
+    ids=[where for where, _ in EXAMPLES],
+)
+def test_example_leaves_nothing_for_the_finalizer(where: str, code: str) -> None:
+    # A ResourceWarning from a finalizer or the exit sweep is an unraisable exception:
+    # it does not change the exit status, so look for it.
+    result = run_python(_SITE_DIRS + code, "-W", "error::ResourceWarning")
+    assert "ResourceWarning" not in result.stderr, f"{where} left a handle to its finalizer:\n{result.stderr}"
+
+
 @pytest.mark.windows
 def test_the_tracking_example_reports_what_the_job_forgot() -> None:
     (code,) = [code for where, code in EXAMPLES if where.startswith("README.md") and "run_the_job" in code]
