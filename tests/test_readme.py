@@ -35,7 +35,8 @@ _SITE_DIRS = (
 
 
 def _examples() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    run, skipped = [], []
+    run: list[tuple[str, str]] = []
+    skipped: list[tuple[str, str]] = []
     for document in DOCUMENTS:
         text = document.read_text(encoding="utf-8")
         name = document.relative_to(ROOT).as_posix()
