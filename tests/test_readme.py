@@ -81,19 +81,10 @@ def test_example_runs(where: str, code: str) -> None:
     assert result.returncode == 0, f"{where} failed:\n{result.stdout}\n{result.stderr}"
 
 
-# Known library bug: the library's own completion port and wait-thread event are still
-# open when a program ends within half a second of its last asynchronous operation, and
-# the exit sweep closes them with a ResourceWarning. Strict: this fails once it is fixed.
-_EXIT_SWEEP_BUG = pytest.mark.xfail(
-    reason="the library's IoCompletionPort/wait Event are swept at exit with a ResourceWarning",
-    strict=True,
-)
-
-
 @pytest.mark.windows
 @pytest.mark.parametrize(
     ("where", "code"),
-    [pytest.param(w, c, marks=_EXIT_SWEEP_BUG) if "asyncio.run(" in c else (w, c) for w, c in EXAMPLES],
+    EXAMPLES,
     ids=[where for where, _ in EXAMPLES],
 )
 def test_example_leaves_nothing_for_the_finalizer(where: str, code: str) -> None:
