@@ -363,11 +363,13 @@ def tour(args: Sequence[str]) -> int:
 GENERATE = (
     "from safehandles._bindings import _build; _build.main()\n"
     'import runpy; runpy.run_path("tools/kinds_table.py", run_name="__main__")\n'
+    'runpy.run_path("tools/wine_differs.py", run_name="__main__")\n'
 )
 
 
 def generate() -> int:
-    """Rewrite the generated files: the cffi module from the declarations, docs/kinds.md from the kinds."""
+    """Rewrite the generated files: the cffi module from the declarations, docs/kinds.md from the
+    kinds, the wine_differs table of docs/windows-ci.md from the tests."""
     native = ensure_native_env()
     return _run_native(native, ["-c", GENERATE], DEFAULT_TIMEOUT)
 
