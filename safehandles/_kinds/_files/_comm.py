@@ -11,7 +11,7 @@ changes only the settings it is given, on top of the current ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from typing_extensions import Self
 
@@ -70,7 +70,7 @@ class CommDevice(StreamHandle):
     ...     port.write(b"AT\\r")
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Communications device",
         creators=(("CreateFileW", "INVALID_HANDLE_VALUE"),),
         destroyer="`CloseHandle`",

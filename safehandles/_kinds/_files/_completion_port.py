@@ -13,7 +13,7 @@ the handle open, and the handle cannot be moved to another port.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 from typing_extensions import Self
 
@@ -50,7 +50,7 @@ class IoCompletionPort(KernelHandle):
     ...     assert port.get(timeout=1).key == 7
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="I/O completion port",
         creators=(("CreateIoCompletionPort", "NULL"),),
         destroyer="`CloseHandle`",

@@ -11,7 +11,7 @@ the active buffer makes the console show the previous one again.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import ClassVar, Final
 
 from typing_extensions import Self
 
@@ -62,7 +62,7 @@ class _ConsoleHandle(StreamHandle):
 class ConsoleInput(_ConsoleHandle):
     """The console's input buffer (``CONIN$``)."""
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Console input",
         creators=(("CreateFileW", "INVALID_HANDLE_VALUE"),),
         destroyer="`CloseHandle`",
@@ -91,7 +91,7 @@ class ConsoleInput(_ConsoleHandle):
 class ConsoleScreenBuffer(_ConsoleHandle):
     """A console screen buffer: the active one (``CONOUT$``) or a new one."""
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Console screen buffer",
         creators=(
             ("CreateFileW", "INVALID_HANDLE_VALUE"),

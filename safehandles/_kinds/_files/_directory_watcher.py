@@ -52,7 +52,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from typing_extensions import Self
 
@@ -162,7 +162,7 @@ class DirectoryWatcher(WaitableHandle):
     its first :meth:`changes`); on a synchronous handle the read would block.
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="File",
         creators=(("CreateFileW", "INVALID_HANDLE_VALUE"),),
         destroyer="`CloseHandle` (the armed `ReadDirectoryChangesW` is cancelled first)",

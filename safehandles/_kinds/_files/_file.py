@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import os
 import time
-from typing import IO, TYPE_CHECKING, Any, Final
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Final
 
 from typing_extensions import Self
 
@@ -129,7 +129,7 @@ class File(PeekableStream):
     ...     assert f.read() == b"hello"
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="File",
         creators=(("CreateFileW", "INVALID_HANDLE_VALUE"),),
         destroyer=(

@@ -65,7 +65,7 @@ class FindFile(Win32Handle):
     The entries ``.`` and ``..`` appear as the file system lists them.
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Find file",
         creators=(("FindFirstFileW", "INVALID_HANDLE_VALUE"),),
         destroyer="`FindClose`",

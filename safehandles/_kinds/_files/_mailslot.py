@@ -10,7 +10,7 @@ mailslot's read timeout, which :attr:`Mailslot.read_timeout` reads and sets.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import ClassVar, Final
 
 from typing_extensions import Self
 
@@ -53,7 +53,7 @@ class Mailslot(StreamHandle):
     ...     message = slot.read_message()  # None when nothing is waiting
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Mailslot",
         creators=(("CreateMailslotW", "INVALID_HANDLE_VALUE"),),
         destroyer="`CloseHandle`",

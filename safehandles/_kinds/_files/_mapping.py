@@ -74,7 +74,7 @@ class FileMapping(KernelHandle):
     A :meth:`duplicate` maps views that are writable only if the copy's access allows.
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="File mapping",
         creators=(("CreateFileMappingW", "NULL"), ("OpenFileMappingW", "NULL")),
         destroyer="`CloseHandle`",
@@ -222,7 +222,7 @@ class FileMapping(KernelHandle):
 class MappedView(Win32Handle):
     """A mapped view of a :class:`FileMapping`: its handle value is the view's base address."""
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="File mapping",
         creators=(("MapViewOfFile", "NULL"),),
         destroyer="`UnmapViewOfFile`",

@@ -23,7 +23,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from typing_extensions import Self
 
@@ -177,7 +177,7 @@ class Pipe:
     leaving its ``with`` block) closes both ends.
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Pipe",
         creators=(("CreatePipe", "FALSE (two handles)"),),
         destroyer="`CloseHandle` on each end",
@@ -188,9 +188,9 @@ class Pipe:
 
     def __init__(self, read_end: PipeEnd, write_end: PipeEnd) -> None:
         #: The end data is read from.
-        self.read_end = read_end
+        self.read_end: PipeEnd = read_end
         #: The end data is written to.
-        self.write_end = write_end
+        self.write_end: PipeEnd = write_end
 
     @classmethod
     def create(cls, *, size: int = 0, inheritable: bool = False) -> Self:
@@ -245,7 +245,7 @@ class NamedPipeServer(PipeEnd):
     ...     server.disconnect()
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Pipe",
         creators=(("CreateNamedPipeW", "INVALID_HANDLE_VALUE"),),
         destroyer="`CloseHandle` (`DisconnectNamedPipe` ends a client's session)",

@@ -45,7 +45,7 @@ class ResourceUpdate(Win32Handle):
     ...     update.commit()  # without this, closing discards the edits
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Update resource",
         creators=(("BeginUpdateResourceW", "NULL"),),
         destroyer="`EndUpdateResourceW` discarding (fDiscard=TRUE); `commit()` ends it writing",

@@ -109,7 +109,7 @@ class Socket(KernelHandle):
     ...             assert peer.recv(4) == b"ping"
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Socket",
         creators=(("WSASocketW", "INVALID_SOCKET"), ("accept", "INVALID_SOCKET")),
         destroyer="`closesocket`",

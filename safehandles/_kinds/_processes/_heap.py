@@ -61,7 +61,7 @@ def _process_heaps() -> frozenset[int]:
 class Heap(Win32Handle):
     """A Windows heap: blocks of memory handed out as addresses (ints)."""
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Heap",
         creators=(("HeapCreate", "NULL"), ("GetProcessHeap", "NULL")),
         destroyer="`HeapDestroy`",

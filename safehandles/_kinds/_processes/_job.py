@@ -21,7 +21,7 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass
-from typing import Any, Final, NamedTuple, NoReturn
+from typing import Any, ClassVar, Final, NamedTuple, NoReturn
 
 from typing_extensions import Self
 
@@ -231,7 +231,7 @@ class Job(NamedWaitableHandle):
     ...     print(job.process_ids())
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Job",
         creators=(("CreateJobObjectW", "NULL"), ("OpenJobObjectW", "NULL")),
         destroyer="`CloseHandle`",

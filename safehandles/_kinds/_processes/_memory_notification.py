@@ -8,6 +8,8 @@ the condition holds, so a wait returns at once if it already does, and
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from typing_extensions import Self
 
 from ..._bindings._constants import EventAccess
@@ -29,7 +31,7 @@ class MemoryResourceNotification(WaitableHandle):
     ...         trim_caches()
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Memory resource notification",
         creators=(("CreateMemoryResourceNotification", "NULL"),),
         destroyer="`CloseHandle`",

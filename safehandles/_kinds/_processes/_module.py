@@ -43,7 +43,7 @@ class Module(Win32Handle):
     ...     address = cabinet.symbol("FCICreate")
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Module",
         creators=(("LoadLibraryW", "NULL"), ("LoadLibraryExW", "NULL"), ("GetModuleHandleW", "NULL")),
         destroyer="`FreeLibrary`",

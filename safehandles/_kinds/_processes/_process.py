@@ -41,7 +41,7 @@ _MAX_PATH = 260  # the first buffer; a longer path grows it
 class Process(WaitableHandle):
     """A handle to a process."""
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Process",
         creators=(
             ("OpenProcess", "NULL"),

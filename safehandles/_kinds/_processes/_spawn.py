@@ -112,15 +112,15 @@ class Spawned:
         self, process: Process, thread: Thread, pid: int, tid: int, inherited: tuple[int, ...]
     ) -> None:
         #: The new process (all access).
-        self.process = process
+        self.process: Process = process
         #: Its main thread (all access).
-        self.thread = thread
+        self.thread: Thread = thread
         #: The process id.
-        self.pid = pid
+        self.pid: int = pid
         #: The main thread's id.
-        self.tid = tid
+        self.tid: int = tid
         #: The values the inherited handles have in the child, in the order of ``inherit``.
-        self.inherited = inherited
+        self.inherited: tuple[int, ...] = inherited
         #: The parent's end of the child's stdin pipe (``stdin=Redirect.PIPE``), else None.
         self.stdin: PipeEnd | None = None
         #: The parent's end of the child's stdout pipe (``stdout=Redirect.PIPE``), else None.

@@ -43,7 +43,7 @@ __all__ = ["Thread"]
 class Thread(WaitableHandle):
     """A handle to a thread."""
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Thread",
         creators=(
             ("CreateThread", "NULL"),

@@ -58,7 +58,7 @@ class _UserObject(KernelHandle):
 class Desktop(_UserObject):
     """A desktop: the surface a thread's windows live on."""
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Desktop",
         creators=(("GetThreadDesktop", "NULL"),),
         destroyer="none: borrowed (`CloseDesktop` only for adopted or duplicated handles)",
@@ -88,7 +88,7 @@ class Desktop(_UserObject):
 class WindowStation(_UserObject):
     """A window station: holds a clipboard, an atom table and desktops."""
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Window station",
         creators=(("GetProcessWindowStation", "NULL"),),
         destroyer="none: borrowed (`CloseWindowStation` only for adopted or duplicated handles)",

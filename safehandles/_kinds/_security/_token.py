@@ -215,7 +215,7 @@ class AccessToken(KernelHandle):
     ...     print(token.is_member(WellKnownSid.ADMINISTRATORS))
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Access token",
         creators=(
             ("OpenProcessToken", "FALSE"),

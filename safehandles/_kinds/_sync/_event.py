@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import ClassVar, Final
 
 from typing_extensions import Self
 
@@ -28,7 +28,7 @@ class Event(NamedWaitableHandle):
     ...     assert ready.wait(timeout=1.5)
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Event",
         creators=(("CreateEventW", "NULL"), ("CreateEventExW", "NULL"), ("OpenEventW", "NULL")),
         destroyer="`CloseHandle`",

@@ -9,6 +9,8 @@ with :class:`AbandonedMutexError` because the data it guards may be half-updated
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from typing_extensions import Self
 
 from ..._bindings._constants import MutexAccess, WaitResult
@@ -31,7 +33,7 @@ class Mutex(NamedWaitableHandle):
     ...     pass  # only one process at a time runs this
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Mutex",
         creators=(("CreateMutexW", "NULL"), ("CreateMutexExW", "NULL"), ("OpenMutexW", "NULL")),
         destroyer="`CloseHandle`",

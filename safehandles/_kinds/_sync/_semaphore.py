@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from typing_extensions import Self
 
 from ..._bindings._constants import LONG_MAX, SemaphoreAccess
@@ -19,7 +21,7 @@ __all__ = ["Semaphore"]
 class Semaphore(NamedWaitableHandle):
     """A counting semaphore; each successful wait takes one unit, ``release`` gives units back."""
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Semaphore",
         creators=(("CreateSemaphoreW", "NULL"), ("CreateSemaphoreExW", "NULL"), ("OpenSemaphoreW", "NULL")),
         destroyer="`CloseHandle`",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 from typing_extensions import Self
 
@@ -23,7 +24,7 @@ _TICKS_PER_SECOND = 10_000_000  # SetWaitableTimer counts in 100-nanosecond inte
 class WaitableTimer(NamedWaitableHandle):
     """A timer that becomes signalled when it is due, once or periodically."""
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Timer",
         creators=(
             ("CreateWaitableTimerW", "NULL"),

@@ -107,7 +107,7 @@ class EventLog(Win32Handle):
     ...         print(record.record_number, record.source, record.event_id)
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Event log",
         creators=(("OpenEventLogW", "NULL"), ("OpenBackupEventLogW", "NULL")),
         destroyer="`CloseEventLog`",
@@ -198,7 +198,7 @@ class EventSource(Win32Handle):
     ...     source.report(["backup finished"], event_type=EventType.INFORMATION, event_id=1)
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="Event log",
         creators=(("RegisterEventSourceW", "NULL"),),
         destroyer="`DeregisterEventSource`",

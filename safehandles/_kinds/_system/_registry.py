@@ -92,7 +92,7 @@ class RegistryKey(KernelHandle):
     root gives the root itself back, borrowed, as ``RegOpenKeyExW`` does).
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="(advapi32) registry",
         creators=(("RegCreateKeyExW", "status != 0"), ("RegOpenKeyExW", "status != 0")),
         destroyer="`RegCloseKey` (returns a status)",

@@ -210,7 +210,7 @@ class ServiceManager(_ScHandle):
     ...     running = [s.name for s in manager.services() if s.state == ServiceState.RUNNING]
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="(advapi32) services",
         creators=(("OpenSCManagerW", "NULL"),),
         destroyer="`CloseServiceHandle`",
@@ -383,7 +383,7 @@ class Service(_ScHandle):
     manager handle it came from is closed, and is closed on its own.
     """
 
-    catalogue = Entry(
+    catalogue: ClassVar[Entry] = Entry(
         row="(advapi32) services",
         creators=(("OpenServiceW", "NULL"), ("CreateServiceW", "NULL")),
         destroyer="`CloseServiceHandle`",
