@@ -4,6 +4,7 @@
     python3 tools/dev.py test [--only STEP[,STEP]] [--timeout S] [-- PYTEST_ARGS...]
     python3 tools/dev.py tour [-- ARGS...]
     python3 tools/dev.py generate
+    python3 tools/dev.py docs
 
 ``test`` runs every check as a named step, keeps going after a failure, prints a summary
 and exits non-zero if any step failed. Steps: ruff, mypy-win32, mypy-linux, actionlint
@@ -12,6 +13,8 @@ and exits non-zero if any step failed. Steps: ruff, mypy-win32, mypy-linux, acti
 the official Windows CPython 3.11 / 3.13 run by Wine, on Linux hosts only; see
 tools/winpython.py). Extra args after ``--`` go to every pytest step. Native tools live in
 a cached venv keyed on requirements/dev.txt's hash.
+``docs`` builds the documentation site into site/ (mkdocs --strict, from a second cached
+venv keyed on requirements/docs.txt); the ``docs`` step of ``test`` builds it.
 """
 
 from __future__ import annotations
@@ -32,7 +35,11 @@ import winpython
 
 REPO_ROOT = winpython.REPO_ROOT
 DEV_REQUIREMENTS = REPO_ROOT / "requirements" / "dev.txt"
-STEPS = ("ruff", "mypy-win32", "mypy-linux", "actionlint", "verifytypes", "native", "wine311", "wine313")
+DOCS_REQUIREMENTS = REPO_ROOT / "requirements" / "docs.txt"
+SITE_DIR = REPO_ROOT / "site"
+STEPS = (
+    "ruff", "mypy-win32", "mypy-linux", "actionlint", "verifytypes", "native", "wine311", "wine313", "docs",
+)  # fmt: skip
 ON_WINDOWS = sys.platform == "win32"
 DEFAULT_TIMEOUT = 600.0  # per step (each takes about a minute); six of them stay inside CI's 90 minutes
 
@@ -69,9 +76,9 @@ class NativeEnv:
         return env
 
 
-def _requirements_stamp() -> str:
-    """Key of the native environment: the requirements file and the host interpreter."""
-    digest = hashlib.sha256(DEV_REQUIREMENTS.read_bytes())
+def _requirements_stamp(requirements: Path = DEV_REQUIREMENTS) -> str:
+    """Key of a tool environment: its requirements file and the host interpreter."""
+    digest = hashlib.sha256(requirements.read_bytes())
     digest.update(f"\n{sys.executable}\n{sys.version}\n".encode())
     return digest.hexdigest()
 
@@ -108,11 +115,11 @@ def _make_venv(venv: Path) -> bool:
     return False
 
 
-def ensure_native_env() -> NativeEnv:
+def ensure_native_env(requirements: Path = DEV_REQUIREMENTS, name: str = "native") -> NativeEnv:
     """Build (once per requirements hash) the pinned tools: a venv, else pip --target."""
     cache = winpython.cache_dir()
-    venv, site = cache / "venv-native", cache / "native-site"
-    stamp_value = _requirements_stamp()
+    venv, site = cache / f"venv-{name}", cache / f"{name}-site"
+    stamp_value = _requirements_stamp(requirements)
     for kind, folder in (("venv", venv), ("target", site)):
         stamp = folder / ".stamp"
         if stamp.exists() and stamp.read_text().strip() == f"{kind} {stamp_value}":
@@ -121,18 +128,18 @@ def ensure_native_env() -> NativeEnv:
                 if kind == "venv"
                 else NativeEnv(sys.executable, [str(site)])
             )
-    say(f"building native tool environment from {DEV_REQUIREMENTS.relative_to(REPO_ROOT)}")
+    say(f"building {name} tool environment from {requirements.relative_to(REPO_ROOT)}")
     cache.mkdir(parents=True, exist_ok=True)
     for folder in (venv, site):
         shutil.rmtree(folder, ignore_errors=True)
     if _make_venv(venv):
         python = str(_venv_python(venv))
-        _pip_install(python, ["-r", str(DEV_REQUIREMENTS)])
+        _pip_install(python, ["-r", str(requirements)])
         (venv / ".stamp").write_text(f"venv {stamp_value}\n")
         return NativeEnv(python)
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
-    _pip_install(sys.executable, ["--target", str(site), "-r", str(DEV_REQUIREMENTS)], env=env)
+    _pip_install(sys.executable, ["--target", str(site), "-r", str(requirements)], env=env)
     (site / ".stamp").write_text(f"target {stamp_value}\n")
     return NativeEnv(sys.executable, [str(site)])
 
@@ -148,14 +155,16 @@ class Result:
     detail: str = ""
 
 
-def _run_native(native: NativeEnv, args: Sequence[str], timeout: float) -> int:
+def _run_native(
+    native: NativeEnv, args: Sequence[str], timeout: float, extra_env: dict[str, str] | None = None
+) -> int:
     cmd = [native.python, *args]
     say(f"$ {' '.join(cmd)}")
     try:
         return subprocess.run(
             cmd,
             cwd=REPO_ROOT,
-            env=native.env(),
+            env={**native.env(), **(extra_env or {})},
             stdin=subprocess.DEVNULL,
             timeout=timeout,
             check=False,
@@ -220,6 +229,7 @@ def run_tests(only: Sequence[str], pytest_args: Sequence[str], timeout: float) -
         "native": (lambda: _run_native(need_native(), pytest_common, timeout), True),
         "wine311": (lambda: _run_wine("3.11", wine_pytest, timeout), True),
         "wine313": (lambda: _run_wine("3.13", wine_pytest, timeout), True),
+        "docs": (lambda: docs_step(timeout), True),
     }
     results: list[Result] = []
     for name in STEPS:
@@ -358,18 +368,38 @@ def tour(args: Sequence[str]) -> int:
         return 3
 
 
+# -------------------------------------------------------------------------- docs
+
+
+def build_docs(timeout: float = DEFAULT_TIMEOUT) -> int:
+    """``mkdocs build --strict`` into site/, with the pinned docs tools."""
+    docs_env = ensure_native_env(DOCS_REQUIREMENTS, "docs")
+    # Material prints a banner about its successor on every build unless told not to.
+    quiet = {"NO_MKDOCS_2_WARNING": "1"}
+    return _run_native(
+        docs_env, ["-m", "mkdocs", "build", "--strict", "--site-dir", str(SITE_DIR)], timeout, quiet
+    )
+
+
+def docs_step(timeout: float) -> int:
+    """Build the site with warnings as errors."""
+    return build_docs(timeout)
+
+
 # ---------------------------------------------------------------------- generate
 
 GENERATE = (
     "from safehandles._bindings import _build; _build.main()\n"
     'import runpy; runpy.run_path("tools/kinds_table.py", run_name="__main__")\n'
     'runpy.run_path("tools/wine_differs.py", run_name="__main__")\n'
+    'runpy.run_path("tools/reference_pages.py", run_name="__main__")\n'
 )
 
 
 def generate() -> int:
     """Rewrite the generated files: the cffi module from the declarations, docs/kinds.md from the
-    kinds, the wine_differs table of docs/windows-ci.md from the tests."""
+    kinds, the wine_differs table of docs/windows-ci.md from the tests, docs/reference/ from the
+    public names."""
     native = ensure_native_env()
     return _run_native(native, ["-c", GENERATE], DEFAULT_TIMEOUT)
 
@@ -402,8 +432,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     test.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per step")
     sub.add_parser("tour", help="run `python -m safehandles tour` on Windows CPython")
-    sub.add_parser("generate", help="rewrite _ffi.py and docs/kinds.md from the code")
+    sub.add_parser("generate", help="rewrite _ffi.py, docs/kinds.md and docs/reference/ from the code")
+    sub.add_parser("docs", help="build the documentation site into site/ (mkdocs --strict)")
     ns = parser.parse_args(args)
+    if ns.command == "docs":
+        return build_docs()
     if ns.command == "tour":
         return tour(extra)
     if ns.command == "generate":
