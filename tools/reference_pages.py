@@ -150,7 +150,9 @@ def group_of(name: str, home: str) -> Group:
     best: tuple[int, Group] | None = None
     for group in GROUPS:
         for prefix in group.prefixes:
-            if (home == prefix.rstrip(".") or home.startswith(prefix)) and (best is None or len(prefix) > best[0]):
+            if (home == prefix.rstrip(".") or home.startswith(prefix)) and (
+                best is None or len(prefix) > best[0]
+            ):
                 best = (len(prefix), group)
     if best is None:
         raise LookupError(
