@@ -14,7 +14,8 @@ the official Windows CPython 3.11 / 3.13 run by Wine, on Linux hosts only; see
 tools/winpython.py). Extra args after ``--`` go to every pytest step. Native tools live in
 a cached venv keyed on requirements/dev.txt's hash.
 ``docs`` builds the documentation site into site/ (mkdocs --strict, from a second cached
-venv keyed on requirements/docs.txt); the ``docs`` step of ``test`` builds it.
+venv keyed on requirements/docs.txt); the ``docs`` step of ``test`` builds it and opens it in
+headless Chromium (tests/test_site.py), keeping screenshots in build/screenshots/.
 """
 
 from __future__ import annotations
@@ -229,7 +230,7 @@ def run_tests(only: Sequence[str], pytest_args: Sequence[str], timeout: float) -
         "native": (lambda: _run_native(need_native(), pytest_common, timeout), True),
         "wine311": (lambda: _run_wine("3.11", wine_pytest, timeout), True),
         "wine313": (lambda: _run_wine("3.13", wine_pytest, timeout), True),
-        "docs": (lambda: docs_step(timeout), True),
+        "docs": (lambda: docs_step(need_native(), timeout), True),
     }
     results: list[Result] = []
     for name in STEPS:
@@ -381,9 +382,22 @@ def build_docs(timeout: float = DEFAULT_TIMEOUT) -> int:
     )
 
 
-def docs_step(timeout: float) -> int:
-    """Build the site with warnings as errors."""
-    return build_docs(timeout)
+SCREENSHOTS_DIR = REPO_ROOT / "build" / "screenshots"
+
+
+def docs_step(native: NativeEnv, timeout: float) -> int:
+    """Build the site with warnings as errors, then open it in headless Chromium
+    (tests/test_site.py: pages render, search works, no internal link is broken)."""
+    code = build_docs(timeout)
+    if code != 0:
+        return code
+    site_env = {"SAFEHANDLES_SITE": str(SITE_DIR), "SAFEHANDLES_SCREENSHOTS": str(SCREENSHOTS_DIR)}
+    code = _run_native(
+        native, ["-m", "pytest", "-ra", "-p", "no:cacheprovider", "tests/test_site.py"], timeout, site_env
+    )
+    if code == 0:
+        say(f"screenshots of the built site: {SCREENSHOTS_DIR}")
+    return code
 
 
 # ---------------------------------------------------------------------- generate
