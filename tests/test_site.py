@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import struct
 import sys
 import threading
@@ -147,6 +148,8 @@ def test_an_api_page_renders_each_class_with_its_signatures(
     # The docstring is rendered under the signature, not only the name.
     assert len(create) > 200, create
     assert failed_resources(page) == []
+    # The header swaps the site name for the page title as the anchor scrolls: let it settle.
+    page.evaluate("new Promise((done) => setTimeout(done, 500))")
     shot = page.screenshot(screenshots / "api-synchronization.png")
     assert png_size(shot) == (1280, 900)
     assert shot.stat().st_size > 30_000, "the screenshot looks blank"
@@ -214,3 +217,15 @@ def test_no_internal_link_is_broken(site: Path) -> None:
                 broken.append(f"{here}: {link} (no id {parts.fragment!r} there)")
     assert checked > 1000, f"only {checked} internal links were found"
     assert broken == [], "\n".join(broken[:40])
+
+
+def test_the_docstrings_reST_reads_as_markdown(site: Path) -> None:
+    """tools/griffe_rest.py rewrites roles, ``>>>`` examples and ``::`` blocks for the site."""
+    pages = sorted((site / "reference").glob("*/index.html"))
+    assert len(pages) >= 10
+    residue = re.compile(r":(?:class|meth|func|attr|exc|data|mod):`|<blockquote>\s*<blockquote>|\w::</p>")
+    found = {p.parent.name: residue.findall(p.read_text(encoding="utf-8")) for p in pages}
+    assert {name: hits for name, hits in found.items() if hits} == {}
+    synchronization = (site / "reference" / "synchronization" / "index.html").read_text(encoding="utf-8")
+    # Event's example is a highlighted console block, not a quote.
+    assert '<span class="gp">&gt;&gt;&gt; </span>' in synchronization

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -67,7 +68,7 @@ class Page:
         self._next_id = 0
         self._buffer = b""
         self._events: list[dict[str, Any]] = []
-        self._profile = tempfile.TemporaryDirectory(prefix="sh-chromium-")
+        self._profile = tempfile.TemporaryDirectory(prefix="sh-chromium-", ignore_cleanup_errors=True)
         to_chromium_r, self._to_chromium = os.pipe()
         self._from_chromium, from_chromium_w = os.pipe()
 
@@ -104,6 +105,7 @@ class Page:
             stderr=subprocess.DEVNULL,
             preexec_fn=_child_fds,  # noqa: PLW1509 - no threads are started between fork and exec here
             pass_fds=(3, 4),
+            start_new_session=True,  # its own process group, so close() can end the helpers
         )
         os.close(to_chromium_r)
         os.close(from_chromium_w)
@@ -146,9 +148,19 @@ class Page:
         return path
 
     def close(self) -> None:
+        """End Chromium and every process it started, then remove its profile."""
         if self._process.poll() is None:
-            self._process.kill()
-        self._process.wait()
+            # Browser.close lets Chromium end its helpers and stop writing the profile.
+            with contextlib.suppress(BrowserError, OSError):
+                self._send("Browser.close", None, session=False)
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        if sys.platform != "win32":
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._process.pid, signal.SIGKILL)  # helpers left behind, if any
         for fd in (self._to_chromium, self._from_chromium):
             with contextlib.suppress(OSError):
                 os.close(fd)
