@@ -211,14 +211,14 @@ GOALS: list[tuple[str, tuple[str, ...], Callable[[Figures], float], float, str]]
         "x raw",
     ),
     (
-        "at most 200 bytes per live trivial wrapper, registry included",
+        "at most 200 bytes per live trivial wrapper (tracking off: nothing registered)",
         ("bytes per live trivial SafeHandle",),
         _value("bytes per live trivial SafeHandle"),
         200.0,
         "bytes",
     ),
     (
-        "at most 240 bytes per live Event, registry included",
+        "at most 240 bytes per live Event (tracking off: nothing registered)",
         ("bytes per live Event wrapper",),
         _value("bytes per live Event wrapper"),
         240.0,

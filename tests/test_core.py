@@ -180,6 +180,25 @@ def test_release_without_add_ref_drops_the_owner_reference() -> None:
     assert handle.releases == [7]
 
 
+def test_an_unbalanced_release_while_a_reference_is_held_counts_as_in_dotnet() -> None:
+    # The count is 2 (owner + holder); two releases take it to zero, whichever comes first.
+    handle = Recorder(8)
+    handle.dangerous_add_ref()
+    handle.dangerous_release()  # unbalanced: the holder's own release is still to come
+    assert handle.releases == []
+    assert not handle.is_closed
+    handle.dangerous_release()
+    assert handle.releases == [8]
+    assert handle.is_closed
+    assert repr(handle).endswith("closed>")
+    with pytest.raises(ObjectDisposedError):
+        handle.dangerous_add_ref()
+    with pytest.raises(ObjectDisposedError):  # not disposed yet, and no reference left to drop
+        handle.close()
+    handle.close()  # disposed now: later closes return at once
+    assert handle.releases == [8]
+
+
 def test_failed_release_raises_oserror_and_never_retries() -> None:
     handle = Recorder(7, result=False)
     with pytest.raises(OSError, match="release_handle"):
@@ -356,15 +375,46 @@ def test_half_built_handle_finalizes_safely() -> None:
     assert seen == []
 
 
-def test_live_list_tracks_owned_valid_handles_until_release() -> None:
-    before = _live.count()
+def test_the_live_handles_are_the_owned_valid_open_ones_wherever_they_are_held() -> None:
     owned, unowned, invalid = Recorder(1), Recorder(2, owns_handle=False), Recorder(0)
-    assert _live.count() == before + 1
-    assert owned in list(_live.live_handles())
+    in_a_cycle = Recorder(3)
+    cycle: list[object] = [in_a_cycle]
+    cycle.append(cycle)
+    live = _live.live_handles()
+    assert owned in live
+    assert in_a_cycle in live
+    assert unowned not in live
+    assert invalid not in live
     owned.close()
-    unowned.close()
-    invalid.close()
-    assert _live.count() == before
+    assert owned not in _live.live_handles()
+    detached = Recorder(4)
+    detached.detach()
+    assert detached not in _live.live_handles()
+    for handle in (unowned, invalid, in_a_cycle):
+        handle.close()
+    assert not {id(h) for h in (owned, unowned, invalid, in_a_cycle)} & {id(h) for h in _live.live_handles()}
+
+
+def test_a_half_built_wrapper_is_not_live_and_does_not_break_the_scan() -> None:
+    class HalfBuilt(Recorder):
+        __slots__ = ()
+
+        def __init__(self) -> None:
+            raise RuntimeError("fails before SafeHandle.__init__")
+
+    with pytest.raises(RuntimeError):
+        HalfBuilt()
+    kept = HalfBuilt.__new__(HalfBuilt)  # alive, with no state at all
+    assert kept not in _live.live_handles()
+
+
+def test_untracked_handles_cost_no_registration() -> None:
+    assert not _live.traceback_depth()
+    before = dict(_live._traced)
+    handle = Recorder(5)
+    assert _live._traced == before
+    assert _live.creation_stack(handle) is None
+    handle.close()
 
 
 AT_EXIT_CHILD = textwrap.dedent(

@@ -1,26 +1,37 @@
-"""The set of live owned handles, the sweep that closes them at exit, and where each was made.
+"""Finding the live owned handles, the sweep that closes them at exit, and where each was made.
 
 A handle that the program forgot is closed by its finalizer when it is
 collected. That is not enough at interpreter exit: objects held by module
 globals, by cycles the last collection did not reach or by daemon threads may
-never be collected. So every owned, valid handle is listed here from the
-moment it holds a value until it is released, detached or invalidated, and an
-``atexit`` hook closes whatever is still listed.
+never be collected. So an ``atexit`` hook closes every owned handle that is
+still open.
 
-The list holds one weak reference per registration, keyed by ``id()``; a
-handle removes itself before its memory can be reused, so ids never collide.
-Dict operations are atomic in both the GIL and the free-threaded builds, so
-no lock is needed.
+Finding them costs nothing per handle: every ``SafeHandle`` is an object the
+cyclic garbage collector tracks from the moment it is allocated (its class has
+slots), so ``gc.get_objects()`` lists each one, wherever it is held. The scan
+picks them out by exact type, from the set of ``SafeHandle`` classes that
+``__init_subclass__`` fills. A per-handle registry would do the same in
+O(handles) rather than O(objects), but it cost every live wrapper 142 bytes
+(a weak reference, its int key, a dict slot): more than the wrapper's own
+object. Only the exit sweep, ``snapshot()`` and the leak checks look, and
+they look rarely, so the scan is the better trade: about 85 ns per object in
+the process (4 ms for the 43,000 objects of a process that imported pytest
+and mypy).
 
-While tracking is on (``safehandles.start_tracking``), a registration also
-remembers the stack that created the handle: snapshots compare registrations
-by identity, and the finalizer's ``ResourceWarning`` names the creation site.
-Off, it costs one global read per registration.
+While tracking is on (``safehandles.start_tracking``), a handle that gets a
+value is also registered with the stack that created it, so that leak reports
+and the finalizer's ``ResourceWarning`` name the creation site. A
+registration is a weak reference keyed by ``id()``; a handle removes its own
+before its memory can be reused, and a registration whose referent is not
+the handle asked about is ignored. Dict operations are atomic in both the GIL
+and the free-threaded builds, so no lock is needed. Off, a new handle costs
+one global read.
 """
 
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import sys
 import traceback
@@ -29,7 +40,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from types import CodeType, FrameType
 
     from ._safehandle import SafeHandle
@@ -57,10 +67,18 @@ class Traced(weakref.ref["SafeHandle"]):
         )
 
 
-_live: dict[int, weakref.ref[SafeHandle]] = {}
+#: The registrations made while tracking, by the id() of their handle.
+_traced: dict[int, Traced] = {}
+#: Every SafeHandle class: what the scan looks for (an exact-type set lookup is cheaper than
+#: isinstance through ABCMeta, and never asks a proxy object for its __class__).
+_kinds: set[type] = set()
 #: How many frames a registration records; 0 while tracking is off.
 _traceback_depth = 0
 _PACKAGE = str(Path(__file__).resolve().parent.parent) + os.sep
+
+
+def add_kind(cls: type) -> None:
+    _kinds.add(cls)
 
 
 def _creation_frames(depth: int) -> _RawStack:
@@ -85,15 +103,15 @@ def _creation_frames(depth: int) -> _RawStack:
 
 
 def add(handle: SafeHandle) -> None:
+    """Note where an owned handle that just got its value was made, if tracking is on."""
     depth = _traceback_depth
     if depth:
-        _live[id(handle)] = Traced(handle, frames=_creation_frames(depth))
-    else:
-        _live[id(handle)] = weakref.ref(handle)
+        _traced[id(handle)] = Traced(handle, frames=_creation_frames(depth))
 
 
 def discard(handle: SafeHandle) -> None:
-    _live.pop(id(handle), None)
+    if _traced:
+        _traced.pop(id(handle), None)
 
 
 def set_traceback_depth(depth: int) -> None:
@@ -105,32 +123,30 @@ def traceback_depth() -> int:
     return _traceback_depth
 
 
-def registrations() -> list[weakref.ref[SafeHandle]]:
-    """The current registrations, oldest first (each one distinct even if an id is reused)."""
-    return list(_live.values())
-
-
 def creation_stack(handle: SafeHandle) -> Stack | None:
-    """Where *handle* was created, if it was registered while tracking."""
-    record = _live.get(id(handle))
-    return record.stack if isinstance(record, Traced) and record() is handle else None
+    """Where *handle* was created, if it got its value while tracking was on."""
+    record = _traced.get(id(handle))
+    return record.stack if record is not None and record() is handle else None
 
 
-def live_handles() -> Iterator[SafeHandle]:
-    """Yield the owned handles that are still open, oldest first."""
-    for ref in registrations():
-        handle = ref()
-        if handle is not None:
-            yield handle
-
-
-def count() -> int:
-    return len(_live)
+def live_handles() -> list[SafeHandle]:
+    """The owned handles that are still open and valid, as the collector lists them."""
+    kinds = _kinds
+    found: list[SafeHandle] = []
+    for candidate in gc.get_objects():
+        if type(candidate) in kinds:
+            try:
+                if candidate._owns and not candidate.is_closed and not candidate.is_invalid:
+                    found.append(candidate)
+            except AttributeError:  # half-built: its __init__ failed before the state was set
+                pass
+    return found
 
 
 @atexit.register
 def _close_all_at_exit() -> None:
-    # Newest first: a handle created later may depend on an older one
-    # (a view on a mapping), and dependents hold references anyway.
-    for handle in reversed(list(live_handles())):
+    # Roughly newest first (the collector lists objects in allocation order within each of its
+    # generations): a handle created later may depend on an older one (a view on a mapping),
+    # and dependents hold references anyway.
+    for handle in reversed(live_handles()):
         handle._finalize(at_exit=True)

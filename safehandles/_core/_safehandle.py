@@ -18,9 +18,8 @@ is not an option: on Windows CPython 3.11 and 3.12 every lock is a kernel
 semaphore, so a lock per wrapper would double the handle count of the very
 processes this library keeps lean. The free-threaded build rules out relying
 on the GIL. What both builds do guarantee is that single ``list`` operations
-are atomic. So the state is two small lists:
+are atomic. So the state is one small list, ``_refs``:
 
-``_refs``
     A stack of reference tokens. Its bottom is the ``_OWNER`` marker, which
     stands for the owner's reference; each ``dangerous_add_ref`` pushes a
     token, each release pops the top one. The release that pops ``_OWNER``
@@ -40,9 +39,17 @@ are atomic. So the state is two small lists:
     releases nothing. ``detach`` removes ``_OWNER`` too, which also drops the
     owner's reference.
 
-``_undisposed``
-    One token. ``close`` pops it: exactly one close drops the owner's
-    reference (the *disposed bit*), later ones return at once.
+    The *disposed bit* is the ``_OPEN`` marker, second from the bottom, below
+    every token: ``close`` removes it by value (atomic, and fails if it is
+    gone), so exactly one close drops the owner's reference and later ones
+    return at once. Balanced pops never reach it: each holder pops no more
+    than it pushed, and the close that pops the owner's reference removed
+    ``_OPEN`` first. Only an unbalanced ``dangerous_release`` can pop it; it
+    then pops the token below instead and puts ``_OPEN`` back, so the count
+    drops as .NET's would and the handle is closed but not disposed.
+
+    (The disposed bit used to be a second one-item list; folding it into the
+    stack saves each wrapper 64 bytes, a fifth of what it cost.)
 
 Whoever removes ``_OWNER`` (the last release, ``set_handle_as_invalid`` or
 ``detach``) decides the fate of the native handle, so it is released at most
@@ -52,14 +59,14 @@ Ownership cannot be forked
 --------------------------
 A wrapper is the one owner of its value, so ``copy.copy``, ``copy.deepcopy``
 and pickling are refused with ``TypeError``: a shallow copy would share the
-state lists (and its finalizer would close the original's handle), and a
+state list (and its finalizer would close the original's handle), and a
 handle value means nothing in another process or after a round trip. A second
 owner is made with ``duplicate()`` (a new OS handle), a second process gets
 one through ``duplicate(target_process=...)`` or ``spawn(inherit=...)``.
 
 Package-internal primitives
 ---------------------------
-Everything that touches the state lists lives in this file: ``_call`` (and
+Everything that touches the state list lives in this file: ``_call`` (and
 its fixed-arity twins :func:`held_call_0`, :func:`held_call_1` and
 :func:`held_call_2` for the hot calls, where packing ``*args`` would cost
 as much as a user-mode call, or 3 % of a kernel one), :func:`hold_all` for a call
@@ -115,6 +122,7 @@ class _Marker:
 
 _OWNER: Final = _Marker("OWNER")
 _DEAD: Final = _Marker("DEAD")
+_OPEN: Final = _Marker("OPEN")
 _REF: Final = None  # a plain reference token; None is the cheapest object to push
 
 _Args = TypeVarTuple("_Args")
@@ -176,18 +184,20 @@ class SafeHandle(abc.ABC):
     ``ResourceWarning``), at garbage collection or at interpreter exit.
     """
 
-    __slots__ = ("__weakref__", "_owns", "_refs", "_undisposed", "_value")
+    __slots__ = ("__weakref__", "_owns", "_refs", "_value")
 
     _value: int
     _owns: bool
     _refs: list[object]
-    _undisposed: list[None]
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        _live.add_kind(cls)  # what the exit sweep and snapshots look for
 
     def __init__(self, invalid_handle_value: int, owns_handle: bool) -> None:
         self._value = _signed_pointer(invalid_handle_value)
         self._owns = bool(owns_handle)
-        self._refs = [_OWNER]
-        self._undisposed = [None]
+        self._refs = [_OWNER, _OPEN]
 
     # -- what a subclass provides ------------------------------------------------
 
@@ -216,7 +226,7 @@ class SafeHandle(abc.ABC):
         if type(value) is not int or not _POINTER_MIN <= value <= _POINTER_MAX:
             value = _signed_pointer(value)
         self._value = value
-        if self._owns and not self.is_invalid:
+        if _live._traceback_depth and self._owns and not self.is_invalid:
             _live.add(self)
 
     def dangerous_get_handle(self) -> int:
@@ -271,8 +281,24 @@ class SafeHandle(abc.ABC):
             token = self._refs.pop()
         except IndexError:
             raise ObjectDisposedError(f"{type(self).__name__} is closed") from None
+        if token is not _REF:
+            self._popped_marker(token)
+
+    def _popped_marker(self, token: object, by_close: bool = False) -> None:
+        """After a pop that took a marker rather than a plain token."""
+        if token is _OPEN:
+            # Only an unbalanced release reaches the disposed marker. As .NET's count would, it
+            # takes the reference below instead (the owner's, if no one else holds one), and the
+            # marker goes back: the handle is not disposed, so a later close() still counts.
+            refs = self._refs
+            try:
+                token = refs.pop()
+            except IndexError:
+                raise ObjectDisposedError(f"{type(self).__name__} is closed") from None
+            finally:
+                refs.append(_OPEN)
         if token is _OWNER:
-            self._release_native()
+            self._release_native(by_close)
 
     def _release_native(self, by_close: bool = False) -> None:
         """Run by the one caller that removed ``_OWNER`` with the count at zero.
@@ -312,8 +338,9 @@ class SafeHandle(abc.ABC):
                 raise ObjectDisposedError(f"{type(self).__name__} is closed")
             return function(self._value, *args)
         finally:
-            if refs.pop() is _OWNER:
-                self._release_native()
+            token = refs.pop()
+            if token is not _REF:
+                self._popped_marker(token)
 
     def borrow(self) -> _Borrowed:
         """A context manager that holds a reference for its block and yields the raw value.
@@ -333,8 +360,8 @@ class SafeHandle(abc.ABC):
         is closed all the same and never released twice).
         """
         try:
-            self._undisposed.pop()
-        except IndexError:
+            self._refs.remove(_OPEN)
+        except ValueError:
             return
         self._closing()
         # dangerous_release(), inlined, telling the release that it is this close's.
@@ -342,8 +369,8 @@ class SafeHandle(abc.ABC):
             token = self._refs.pop()
         except IndexError:
             raise ObjectDisposedError(f"{type(self).__name__} is closed") from None
-        if token is _OWNER:
-            self._release_native(by_close=True)
+        if token is not _REF:
+            self._popped_marker(token, by_close=True)
 
     def _closing(self) -> None:  # noqa: B027 (a hook: most kinds have nothing to cancel)
         """Run by the one close that drops the owner's reference, just before it drops it.
@@ -360,7 +387,7 @@ class SafeHandle(abc.ABC):
         itself known to :meth:`_closing`, so a close racing with its start
         cancels it one way or the other.
         """
-        return not self._undisposed
+        return _OPEN not in self._refs
 
     def _close_after(self, decide: Callable[[], object]) -> bool:
         """Close as :meth:`close` does, running *decide* first if this is the one close that counts.
@@ -372,8 +399,8 @@ class SafeHandle(abc.ABC):
         Returns False, without running *decide*, if the handle was already closed.
         """
         try:
-            self._undisposed.pop()
-        except IndexError:
+            self._refs.remove(_OPEN)
+        except ValueError:
             return False
         decide()
         self._closing()
@@ -402,9 +429,9 @@ class SafeHandle(abc.ABC):
         Raises :class:`ObjectDisposedError` if the handle is already closed.
         """
         try:
-            self._undisposed.pop()
+            self._refs.remove(_OPEN)
             self._refs.remove(_OWNER)
-        except (IndexError, ValueError):
+        except ValueError:
             raise ObjectDisposedError(f"{type(self).__name__} is closed") from None
         _live.discard(self)
         return self._value
@@ -447,7 +474,7 @@ class SafeHandle(abc.ABC):
 
     def _finalize(self, *, at_exit: bool = False) -> None:
         """Close an owned handle the program forgot, warning about it."""
-        if not self._owns or not self._undisposed or self.is_closed or self.is_invalid:
+        if not self._owns or _OPEN not in self._refs or self.is_closed or self.is_invalid:
             return
         where = "at interpreter exit" if at_exit else "by its finalizer"
         try:
@@ -462,8 +489,8 @@ class SafeHandle(abc.ABC):
         # close(), but releasing as any call's end does: a finalizer runs wherever a collection
         # happens, possibly between someone's native call and the read of its last error.
         try:
-            self._undisposed.pop()
-        except IndexError:  # a close() in another thread got there first
+            self._refs.remove(_OPEN)
+        except ValueError:  # a close() in another thread got there first
             return
         try:
             self._closing()
@@ -473,12 +500,13 @@ class SafeHandle(abc.ABC):
 
     def __del__(self) -> None:
         # A half-built object (its __init__ failed) has no state yet: nothing to close.
-        if getattr(self, "_undisposed", None):
+        refs = getattr(self, "_refs", None)
+        if refs and _OPEN in refs:
             self._finalize()
 
     def _state(self) -> str:
         if not self.is_closed:
-            return "open" if self._undisposed else "closing"
+            return "open" if _OPEN in self._refs else "closing"
         return "closed"
 
     def __repr__(self) -> str:
@@ -517,8 +545,7 @@ class SafeHandleZeroOrMinusOneIsInvalid(SafeHandle):
         # SafeHandle.__init__ with the invalid value known: every kind is built through here.
         self._value = 0
         self._owns = bool(owns_handle)
-        self._refs = [_OWNER]
-        self._undisposed = [None]
+        self._refs = [_OWNER, _OPEN]
 
     @property
     def is_invalid(self) -> bool:
@@ -596,8 +623,9 @@ def held_call_0(handle: SafeHandle, function: Callable[[int], _R], /) -> _R:
             raise ObjectDisposedError(f"{type(handle).__name__} is closed")
         return function(handle._value)
     finally:
-        if refs.pop() is _OWNER:
-            handle._release_native()
+        token = refs.pop()
+        if token is not _REF:
+            handle._popped_marker(token)
 
 
 def held_call_1(handle: SafeHandle, function: Callable[[int, _A], _R], a: _A, /) -> _R:
@@ -609,8 +637,9 @@ def held_call_1(handle: SafeHandle, function: Callable[[int, _A], _R], a: _A, /)
             raise ObjectDisposedError(f"{type(handle).__name__} is closed")
         return function(handle._value, a)
     finally:
-        if refs.pop() is _OWNER:
-            handle._release_native()
+        token = refs.pop()
+        if token is not _REF:
+            handle._popped_marker(token)
 
 
 def held_call_2(handle: SafeHandle, function: Callable[[int, _A, _B], _R], a: _A, b: _B, /) -> _R:
@@ -627,8 +656,9 @@ def held_call_2(handle: SafeHandle, function: Callable[[int, _A, _B], _R], a: _A
             raise ObjectDisposedError(f"{type(handle).__name__} is closed")
         return function(handle._value, a, b)
     finally:
-        if refs.pop() is _OWNER:
-            handle._release_native()
+        token = refs.pop()
+        if token is not _REF:
+            handle._popped_marker(token)
 
 
 @contextlib.contextmanager
