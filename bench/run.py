@@ -10,10 +10,12 @@ its ratio to the matching raw call:
   (ctypes); the design's bound is 1.5x the raw cffi call;
 * calls that reach the Wine server (event create+close, ``SetEvent``) against raw
   cffi, ctypes and pywin32, where any wrapper's cost disappears in the ~40 µs
-  the server takes;
+  the server takes; raw and ours run in interleaved rounds (best of each), since
+  the server's latency drifts by several times over seconds;
 * the core alone: an add_ref+release pair and a create+close of a trivial
   SafeHandle subclass, in units of one raw user-mode cffi call;
-* bytes per live wrapper, as tracemalloc counts them;
+* bytes per live wrapper, as tracemalloc counts them, and what ``snapshot()`` costs
+  now that the live wrappers are found through the garbage collector;
 * tracking (with ``linecache`` full, and a forgotten handle's finalizer), the
   pytest plugin's cost when never asked, and ``handle_census()`` over 50,000 handles.
 * asyncio (Wine only, "n/a" natively: the machinery is overlapped I/O and wait
