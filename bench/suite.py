@@ -38,15 +38,25 @@ def per_op(loop: Callable[[], None], ops: int) -> float:
     return min(timeit.repeat(loop, number=1, repeat=REPEATS)) / ops * 1e9
 
 
-def interleaved(loops: dict[str, Callable[[], None]], ops: int, rounds: int = 15) -> dict[str, float]:
-    """Nanoseconds per operation of each loop: the best of *rounds* rounds that run every loop
-    once, in turn. For calls that reach the Wine server, whose latency drifts over seconds:
-    measured one after the other, a raw loop and ours can meet different servers."""
-    best = dict.fromkeys(loops, float("inf"))
-    for _ in range(rounds):
-        for name, loop in loops.items():
-            best[name] = min(best[name], timeit.timeit(loop, number=1))
-    return {name: seconds / ops * 1e9 for name, seconds in best.items()}
+def interleaved(loops: dict[str, Callable[[], None]], ops: int, rounds: int = 200) -> dict[str, float]:
+    """Nanoseconds per operation of each loop (which does *ops* operations): the median over
+    *rounds* rounds that run every loop once, each round starting with the next loop.
+
+    For calls that reach the Wine server, whose latency drifts by several times over
+    seconds: timed in long runs one after the other, a raw loop and ours met different
+    servers (raw ``SetEvent`` 31 µs and ours 23 in one run, 4.9 and 20 in the next), and
+    the loop run second in a round was slower whichever it was (5 µs first, 12-20 µs
+    second). Short loops, every position in turn and medians make the ratios repeat
+    within 1-2 %; a difference of a microsecond on a ~100 µs pair still does not (adding
+    0.5 µs of plain Python to the raw create+close read as +1.6 µs in one run, +6.5 in another).
+    """
+    samples: dict[str, list[float]] = {name: [] for name in loops}
+    names = list(loops)
+    for round_ in range(rounds):
+        start = round_ % len(names)
+        for name in names[start:] + names[:start]:
+            samples[name].append(timeit.timeit(loops[name], number=1))
+    return {name: statistics.median(times) / ops * 1e9 for name, times in samples.items()}
 
 
 def bytes_per_object(make: Callable[[], Any], count: int = 5000) -> float:
@@ -285,16 +295,17 @@ def event_life_cycle() -> dict[str, float]:
     import ctypes
 
     n = 2000
+    chunk = 40  # operations per timed loop: short, so that drift hits raw and ours alike
     create_event, close_handle, set_event = kernel32.CreateEventW, kernel32.CloseHandle, kernel32.SetEvent
 
     def raw_create_close() -> None:
-        for _ in range(n):
+        for _ in range(chunk):
             value = create_event(ffi.NULL, 0, 0, ffi.NULL)
             if not value or not close_handle(value):
                 raise OSError
 
     def ours_create_close() -> None:
-        for _ in range(n):
+        for _ in range(chunk):
             sh.Event.create().close()
 
     event = sh.Event.create()
@@ -302,24 +313,24 @@ def event_life_cycle() -> dict[str, float]:
     value = event.dangerous_get_handle()
 
     def raw_set() -> None:
-        for _ in range(n):
+        for _ in range(chunk):
             if not set_event(value):
                 raise OSError
 
     def ours_set() -> None:
-        for _ in range(n):
+        for _ in range(chunk):
             event_set()
 
     wait_single = kernel32.WaitForSingleObject
     event_wait = event.wait
 
     def raw_wait() -> None:
-        for _ in range(n):
+        for _ in range(chunk):
             if wait_single(value, 0) == 0xFFFF_FFFF:
                 raise OSError
 
     def ours_wait() -> None:
-        for _ in range(n):
+        for _ in range(chunk):
             event_wait(0)
 
     k32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined,unused-ignore]
@@ -327,7 +338,7 @@ def event_life_cycle() -> dict[str, float]:
     k32.CloseHandle.argtypes = [ctypes.c_void_p]
 
     def ctypes_create_close() -> None:
-        for _ in range(n):
+        for _ in range(chunk):
             handle = k32.CreateEventW(None, 0, 0, None)
             if not handle or not k32.CloseHandle(handle):
                 raise OSError
@@ -339,11 +350,11 @@ def event_life_cycle() -> dict[str, float]:
                 "Event create+close, ctypes (ns)": ctypes_create_close,
                 "Event create+close, safehandles (ns)": ours_create_close,
             },
-            n,
+            chunk,
         ),
-        **interleaved({"SetEvent, raw cffi (ns)": raw_set, "SetEvent, safehandles (ns)": ours_set}, n),
+        **interleaved({"SetEvent, raw cffi (ns)": raw_set, "SetEvent, safehandles (ns)": ours_set}, chunk),
         **interleaved(
-            {"Event wait(0), raw cffi (ns)": raw_wait, "Event wait(0), safehandles (ns)": ours_wait}, n
+            {"Event wait(0), raw cffi (ns)": raw_wait, "Event wait(0), safehandles (ns)": ours_wait}, chunk
         ),
         "bytes per live Event wrapper": bytes_per_object(sh.Event.create, 2000),
     }
