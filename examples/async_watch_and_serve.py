@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import safehandles as sh
@@ -54,12 +55,17 @@ async def serve(server: sh.NamedPipeServer, spool: Path, stop: sh.Event) -> None
         server.disconnect()  # the instance is free for the next client
 
 
-async def watch(watcher: sh.DirectoryWatcher) -> None:
+def report(change: sh.DirectoryChange, reported: set[str]) -> None:
+    if change.action is sh.ChangeAction.ADDED:
+        print(f"watcher: spooled {change.path}")
+        reported.add(change.path)
+
+
+async def watch(watcher: sh.DirectoryWatcher, reported: set[str]) -> None:
     """Report every file that appears in the spool."""
     while True:
         for change in await watcher.changes_async():
-            if change.action is sh.ChangeAction.ADDED:
-                print(f"watcher: spooled {change.path}")
+            report(change, reported)
 
 
 def shutdown() -> str:
@@ -74,8 +80,9 @@ async def main_async(spool: Path) -> None:
         sh.NamedPipeServer.create(PIPE, message_mode=True, max_instances=1, overlapped=True) as server,
         sh.DirectoryWatcher.open(spool, sh.ChangeFilter.FILE_NAME) as watcher,
     ):
+        reported: set[str] = set()
         serving = asyncio.create_task(serve(server, spool, stop))
-        watching = asyncio.create_task(watch(watcher))
+        watching = asyncio.create_task(watch(watcher, reported))
         children = [
             subprocess.Popen([sys.executable, "-c", CLIENT, PIPE], stdin=subprocess.DEVNULL) for _ in range(2)
         ]
@@ -91,10 +98,12 @@ async def main_async(spool: Path) -> None:
             task.cancel()  # cancels the pending connect and the watcher's wait (its read stays armed)
         await asyncio.gather(serving, watching, return_exceptions=True)
         # What the watcher task had not reported yet: its read stayed armed, so nothing is lost.
-        while batch := await watcher.changes_async(timeout=2):
-            for change in batch:
-                if change.action is sh.ChangeAction.ADDED:
-                    print(f"watcher: spooled {change.path}")
+        # Drained until every spooled file has been reported (a loaded machine may deliver a
+        # change late), for at most 10 s.
+        deadline = time.monotonic() + 10
+        while {path.name for path in spool.iterdir()} - reported and time.monotonic() < deadline:
+            for change in await watcher.changes_async(timeout=max(0.0, deadline - time.monotonic())):
+                report(change, reported)
         print("spool:", sorted(path.name for path in spool.iterdir()))
 
 
