@@ -10,17 +10,23 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Final, NoReturn, cast
+from typing import TYPE_CHECKING, Final, NoReturn, cast
 
 from .._core._errors import UnsupportedPlatformError
 from ._advapi32 import Advapi32
-from ._ffi import ffi
+from ._ffi import ffi as _generated_ffi
 from ._kernel32 import Kernel32
 from ._ntdll import Ntdll
 from ._user32 import User32
 from ._ws2_32 import Ws2_32
 
 __all__ = ["IS_WINDOWS", "advapi32", "ffi", "kernel32", "ntdll", "user32", "ws2_32"]
+
+if TYPE_CHECKING:
+    from _cffi_backend import FFI
+
+#: The library's cffi FFI object (generated in _ffi.py): ``ffi.new``, ``ffi.NULL``, ``ffi.string``.
+ffi: Final[FFI] = _generated_ffi
 
 #: Whether the Win32 API is reachable (Windows itself, or Windows Python under Wine).
 IS_WINDOWS: Final[bool] = sys.platform == "win32"
