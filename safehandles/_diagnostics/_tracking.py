@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .._core import _live
+from .._win32._arguments import integer
 
 if TYPE_CHECKING:
     from .._core._safehandle import SafeHandle
-from .._win32._arguments import integer
 
 __all__ = [
     "KindDiff",
