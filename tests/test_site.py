@@ -110,18 +110,22 @@ def png_size(path: Path) -> tuple[int, int]:
     return width, height
 
 
-def test_the_home_page_renders_with_its_theme_and_navigation(page: browser.Page, base_url: str) -> None:
+def test_the_home_page_renders_with_its_theme_and_navigation(
+    page: browser.Page, base_url: str, site: Path
+) -> None:
     page.goto(base_url)
     assert page.evaluate("document.title") == "safehandles"
     assert "safehandles" in page.evaluate("document.querySelector('article h1').innerText")
     nav = page.evaluate("[...document.querySelectorAll('.md-nav__link')].map(a => a.innerText.trim())")
     for entry in ("Getting started", "Reference", "Synchronization", "Changelog"):
         assert entry in nav, f"{entry!r} missing from the navigation: {nav}"
-    # Material's stylesheet and script ran: the header is coloured, and the script built the
-    # search box (its JavaScript fills data-md-state on the search component).
+    # Material's stylesheet and script ran: the header is coloured, and the script replaced the
+    # page's "no-js" class with "js" (the built HTML ships "no-js").
     header = page.evaluate("getComputedStyle(document.querySelector('header.md-header')).backgroundColor")
     assert header not in ("rgba(0, 0, 0, 0)", "transparent", "rgb(255, 255, 255)"), header
-    assert wait_for(page, "() => document.querySelector('.md-search__input') !== null")
+    assert 'class="no-js"' in (site / "index.html").read_text(encoding="utf-8")
+    assert wait_for(page, "() => document.documentElement.classList.contains('js')")
+    assert not page.evaluate("document.documentElement.classList.contains('no-js')")
     assert failed_resources(page) == []
 
 

@@ -103,7 +103,9 @@ class Page:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            preexec_fn=_child_fds,  # noqa: PLW1509 - no threads are started between fork and exec here
+            # The child runs os.dup/os.dup2 on small (cached) ints: no allocation and no lock, so
+            # other threads of the parent (a test's HTTP server) cannot leave it deadlocked.
+            preexec_fn=_child_fds,  # noqa: PLW1509
             pass_fds=(3, 4),
             start_new_session=True,  # its own process group, so close() can end the helpers
         )
